@@ -1,0 +1,3 @@
+"""kgen: render production-ready Kubernetes manifests and check any manifests."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,86 @@
+"""What a check produces: findings and a summary. Reporters see only these types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """The Kubernetes object a finding is about (empty strings when unknown)."""
+
+    api_version: str = ""
+    kind: str = ""
+    namespace: str = ""
+    name: str = ""
+
+    def display(self) -> str:
+        if not self.kind:
+            return ""
+        name = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        return f"{self.kind}/{name}" if name else self.kind
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """Rule metadata the reporters show (SARIF rule entries, help text)."""
+
+    id: str
+    severity: str
+    title: str
+    description: str = ""
+    rationale: str = ""
+    remediation: str = ""
+    help_uri: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str  # error | warning | info
+    message: str
+    file: str
+    line: int
+    column: int
+    object: ObjectRef = field(default_factory=ObjectRef)
+    container: str | None = None
+    path: str = ""  # dotted field path inside the object, e.g. spec.template.spec.containers[0].image
+    remediation: str = ""
+    suppressed: bool = False
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class Summary:
+    files: int = 0
+    documents: int = 0
+    objects: int = 0
+    skipped_not_kubernetes: int = 0
+    skipped_unknown_kind: int = 0
+    suppressed: int = 0
+    by_severity: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: tuple[Finding, ...]  # active findings, sorted; suppressed ones have suppressed=True
+    summary: Summary
+    rules: Mapping[str, RuleInfo]  # every rule that ran, by id
+    fail_on: str = "warning"
+    kubernetes_version: str = ""
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.suppressed)
+
+    def failed(self) -> bool:
+        if self.fail_on == "never":
+            return False
+        threshold = SEVERITY_RANK[self.fail_on]
+        return any(SEVERITY_RANK[f.severity] >= threshold for f in self.active)

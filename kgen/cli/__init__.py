@@ -1,0 +1,104 @@
+"""Command line: click only. Each command parses options, calls one core
+function and maps its result to an exit code; the one error wrapper here turns
+KgenError into a message and its exit code.
+
+Command modules import their core lazily, so ``kgen check`` never pays for
+the diff engine and ``kgen --version`` for nothing at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from kgen import __version__
+from kgen.errors import ExitCode, KgenError
+
+from kgen.cli import check as _check
+from kgen.cli import diff as _diff
+from kgen.cli import render as _render
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="kgen", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="Show the traceback of internal errors.")
+def cli(debug: bool) -> None:
+    """Render production-ready Kubernetes manifests from short app profiles,
+    and check any manifests for production readiness.
+
+    \b
+    Examples:
+      kgen render fixtures/profiles/shop-api.yaml -o k8s/
+      kgen check k8s/
+      helm template . | kgen check - --format sarif
+      kgen diff old/ new/ --format markdown
+    """
+
+
+for _module in (_render, _check, _diff):
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and exit with the documented code."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("KGEN_DEBUG") == "1"
+    sys.exit(run(args, debug))
+
+
+def run(args: list[str], debug: bool = False) -> int:
+    try:
+        result: Any = cli.main(args=args, prog_name="kgen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("kgen: interrupted", err=True)
+        return ExitCode.INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("kgen: interrupted", err=True)
+        return ExitCode.INTERRUPTED
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return ExitCode.USAGE
+    except KgenError as exc:
+        click.echo(f"kgen: {exc}", err=True)
+        return int(exc.exit_code)
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitCode.OK
+    except RecursionError:
+        return _internal("input nested too deeply to process", debug)
+    except MemoryError:
+        click.echo("kgen: out of memory; the input is too large for this machine", err=True)
+        return ExitCode.USAGE
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 3
+        return _internal(f"{type(exc).__name__}: {exc}", debug)
+    return int(result or 0)
+
+
+def _internal(summary: str, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    click.echo(
+        f"kgen: internal error: {summary}\n"
+        "This is a bug in kgen; please report it with the input that caused it "
+        "(run again with --debug for the traceback).",
+        err=True,
+    )
+    return ExitCode.INTERNAL
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit; point it at devnull so a closed pipe stays quiet.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass

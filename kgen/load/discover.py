@@ -1,0 +1,126 @@
+"""Paths on the command line -> the manifest files to read, in a fixed order."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kgen.errors import InputError, LoadError, Location
+from kgen.load.yamlload import DEFAULT_LIMITS, Limits, decode
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to read: the name findings report, and where to read it."""
+
+    name: str
+    path: Path | None  # None for stdin
+
+
+def discover(
+    paths: Iterable[str],
+    exclude: Iterable[str] = (),
+    suffixes: tuple[str, ...] = MANIFEST_SUFFIXES,
+) -> Iterator[Source]:
+    """Every file named or found below the named folders.
+
+    Folders are walked recursively in sorted order (so the result does not
+    depend on how the filesystem lists them), symlinked folders once only,
+    hidden folders (``.git``) skipped. A path that does not exist is an
+    InputError; ``exclude`` globs match the path as given or any suffix of it.
+    """
+    patterns = tuple(exclude)
+    for raw in paths:
+        if raw == STDIN:
+            yield Source(STDIN_NAME, None)
+            continue
+        path = Path(raw)
+        if not os.path.lexists(path):
+            raise InputError(f"no such file or directory: {raw}")
+        if _excluded(raw, patterns):
+            continue
+        if path.is_dir():
+            yield from _walk(path, patterns, suffixes, set())
+        elif path.exists():
+            yield Source(raw, path)
+        else:
+            raise InputError(f"broken symbolic link: {raw}")
+
+
+def _walk(
+    folder: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], seen: set[tuple[int, int]]
+) -> Iterator[Source]:
+    try:
+        stat = folder.stat()
+    except OSError:
+        return  # vanished or unreadable while walking: nothing to read there
+    key = (stat.st_dev, stat.st_ino)
+    if key in seen:
+        return  # a symlink loop, or the same folder linked twice
+    seen.add(key)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        raise InputError(f"cannot list {folder}: {exc.strerror}") from None
+    for entry in entries:
+        child = folder / entry.name
+        text = child.as_posix()
+        if _excluded(text, patterns):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if is_dir:
+            if not entry.name.startswith("."):
+                yield from _walk(child, patterns, suffixes, seen)
+        elif entry.name.lower().endswith(suffixes):
+            yield Source(text, child)
+
+
+def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
+    posix = path.replace(os.sep, "/").removeprefix("./")
+    parts = posix.split("/")
+    candidates = ["/".join(parts[i:]) for i in range(len(parts))]
+    return any(fnmatch.fnmatch(c, p) for p in patterns for c in candidates)
+
+
+def read_text(source: Source, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The decoded text of a source, within the size limit."""
+    if source.path is None:
+        raw = sys.stdin.buffer.read(limits.max_file_bytes + 1)
+    else:
+        try:
+            size = source.path.stat().st_size
+            if size > limits.max_file_bytes:
+                raise LoadError(_too_big(size, limits), Location(source.name))
+            with open(source.path, "rb") as handle:
+                raw = handle.read(limits.max_file_bytes + 1)
+        except FileNotFoundError:
+            raise LoadError("file vanished while being read", Location(source.name)) from None
+        except PermissionError:
+            raise LoadError("cannot read: permission denied", Location(source.name)) from None
+        except IsADirectoryError:
+            raise LoadError("is a directory, not a file", Location(source.name)) from None
+        except OSError as exc:
+            raise LoadError(f"cannot read: {exc.strerror}", Location(source.name)) from None
+    if len(raw) > limits.max_file_bytes:
+        raise LoadError(_too_big(len(raw), limits), Location(source.name))
+    return decode(raw, source.name)
+
+
+def _too_big(size: int, limits: Limits) -> str:
+    return (
+        f"file is larger than the {limits.max_file_bytes // (1024 * 1024)} MiB limit "
+        f"({size} bytes); raise it with --max-file-size"
+    )

@@ -1,0 +1,349 @@
+"""YAML text -> documents that remember where every field came from.
+
+libyaml (PyYAML's C parser) composes the node tree; a small constructor here
+turns nodes into plain Python data. It differs from PyYAML's own in what
+Kubernetes users need:
+
+* duplicate keys are errors (kubectl refuses them too);
+* aliases are shared, never copied, and the *expanded* size of every document
+  is bounded, so an alias bomb is refused here and cannot blow up any later
+  walk (schema validation, JSON output, rules, diff);
+* nesting depth is bounded;
+* timestamps and binary stay strings (as Kubernetes reads them);
+* the composed node tree is kept, so any path into the data maps back to a
+  1-based line and column (`Document.position`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator, Union
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kgen.errors import LoadError, Location
+
+try:  # libyaml is a dependency of kubernetes-validate's PyYAML wheels
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - pure-Python fallback
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+PathKey = Union[str, int]
+FieldPath = tuple[PathKey, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep hostile input from exhausting time or memory."""
+
+    max_file_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 256
+    max_nodes: int = 2_000_000  # expanded nodes per document (aliases counted each use)
+    max_scalar_bytes: int = 8 * 1024 * 1024
+
+
+DEFAULT_LIMITS = Limits()
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+_SEQ = "tag:yaml.org,2002:seq"
+
+_scalar_constructor = yaml.constructor.SafeConstructor()
+
+# Helm (not Go templates in general: Prometheus and Argo notification
+# templates are legitimate rendered content) - un-rendered chart syntax.
+_HELM_SYNTAX = re.compile(
+    r"\{\{-?\s*(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b"
+    r"|include\s|template\s|toYaml\b|tpl\s|if\s|else\b|end\s*-?\}\}|range\s|with\s|define\s|/\*)"
+)
+
+
+@dataclass
+class Document:
+    """One YAML document: its data and the node tree it came from."""
+
+    source: str
+    index: int
+    data: Any
+    root: Node | None
+
+    @property
+    def start(self) -> tuple[int, int]:
+        if self.root is None:
+            return (1, 1)
+        mark = self.root.start_mark
+        return (mark.line + 1, mark.column + 1)
+
+    def position(self, path: FieldPath) -> tuple[int, int]:
+        """Line and column of the field at ``path``.
+
+        A mapping entry is located at its key; a sequence item at the item
+        (its ``name:`` key when it is a named mapping, as containers are).
+        When part of the path does not exist, the nearest existing parent
+        is returned: a missing ``resources`` points at its container.
+        """
+        node = self.root
+        if node is None:
+            return (1, 1)
+        mark = node.start_mark
+        for key in path:
+            child, child_mark = _child(node, key)
+            if child is None:
+                break
+            node, mark = child, child_mark
+        return (mark.line + 1, mark.column + 1)
+
+    def location(self, path: FieldPath) -> Location:
+        line, column = self.position(path)
+        return Location(self.source, line, column)
+
+
+def _child(node: Node, key: PathKey) -> tuple[Node | None, Any]:
+    if isinstance(node, MappingNode) and isinstance(key, str):
+        for key_node, value_node in reversed(_flat_pairs(node)):
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return value_node, key_node.start_mark
+        return None, None
+    if isinstance(node, SequenceNode) and isinstance(key, int):
+        if 0 <= key < len(node.value):
+            item = node.value[key]
+            mark = item.start_mark
+            if isinstance(item, MappingNode):
+                for key_node, _ in item.value:
+                    if isinstance(key_node, ScalarNode) and key_node.value == "name":
+                        mark = key_node.start_mark
+                        break
+            return item, mark
+    return None, None
+
+
+def _flat_pairs(node: MappingNode) -> list[tuple[Node, Node]]:
+    """Key/value node pairs with YAML merge keys (``<<``) expanded, merged first."""
+    if not any(k.tag == _MERGE for k, _ in node.value):
+        return list(node.value)
+    merged: list[tuple[Node, Node]] = []
+    own: list[tuple[Node, Node]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag != _MERGE:
+            own.append((key_node, value_node))
+        elif isinstance(value_node, MappingNode):
+            merged.extend(_flat_pairs(value_node))
+        elif isinstance(value_node, SequenceNode):
+            for sub in reversed(value_node.value):
+                if isinstance(sub, MappingNode):
+                    merged.extend(_flat_pairs(sub))
+    return merged + own
+
+
+class _Builder:
+    """Nodes -> plain data for one document, with sharing and bounds."""
+
+    def __init__(self, source: str, limits: Limits) -> None:
+        self.source = source
+        self.limits = limits
+        self.done: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, expanded size)
+        self.active: set[int] = set()
+        self.total = 0
+
+    def error(self, node: Node, message: str) -> LoadError:
+        mark = node.start_mark
+        return LoadError(message, Location(self.source, mark.line + 1, mark.column + 1))
+
+    def build(self, node: Node, depth: int = 0) -> tuple[Any, int]:
+        ident = id(node)
+        cached = self.done.get(ident)
+        if cached is not None:
+            self._count(node, cached[1])
+            return cached
+        if ident in self.active:
+            raise self.error(node, "recursive alias: a node contains itself")
+        if depth > self.limits.max_depth:
+            raise self.error(node, f"nesting deeper than {self.limits.max_depth} levels")
+        if isinstance(node, ScalarNode):
+            result = (self._scalar(node), 1)
+            self._count(node, 1)
+        else:
+            self.active.add(ident)
+            if isinstance(node, MappingNode):
+                result = self._mapping(node, depth)
+            else:
+                result = self._sequence(node, depth)
+            self.active.discard(ident)
+        self.done[ident] = result
+        return result
+
+    def _count(self, node: Node, size: int) -> None:
+        self.total += size
+        if self.total > self.limits.max_nodes:
+            raise self.error(
+                node,
+                f"document expands to more than {self.limits.max_nodes} nodes "
+                "(an alias bomb?); refusing to load it",
+            )
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        value = node.value
+        if len(value) > self.limits.max_scalar_bytes:
+            raise self.error(node, f"scalar longer than {self.limits.max_scalar_bytes} bytes")
+        tag = node.tag
+        if tag == _STR:
+            return value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return value.lower() in ("yes", "true", "on", "y")
+        if tag == _INT:
+            if len(value) > 64:  # int() of a huge literal is quadratic
+                raise self.error(node, "integer literal longer than 64 characters")
+            try:
+                return _scalar_constructor.construct_yaml_int(node)
+            except ValueError:
+                return value
+        if tag == _FLOAT:
+            try:
+                return _scalar_constructor.construct_yaml_float(node)
+            except ValueError:
+                return value
+        return value  # timestamps, binary, '=' and custom tags stay text
+
+    def _mapping(self, node: MappingNode, depth: int) -> tuple[dict[str, Any], int]:
+        result: dict[str, Any] = {}
+        seen: dict[str, Node] = {}
+        size = 1
+        self._count(node, 1)
+        own = [(k, v) for k, v in node.value if k.tag != _MERGE]
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE:
+                continue
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                merged, merged_size = self.build(source, depth + 1)
+                if not isinstance(merged, dict):
+                    raise self.error(source, "a merge key (<<) needs a mapping or a list of mappings")
+                for key, value in merged.items():
+                    result.setdefault(key, value)
+                size += merged_size
+        for key_node, value_node in own:
+            if not isinstance(key_node, ScalarNode):
+                raise self.error(key_node, "a mapping key must be a plain value, not a mapping or list")
+            key = key_node.value
+            first = seen.get(key)
+            if first is not None:
+                raise self.error(
+                    key_node,
+                    f"duplicate key '{key}' (first defined at line {first.start_mark.line + 1})",
+                )
+            seen[key] = key_node
+            value, value_size = self.build(value_node, depth + 1)
+            result[key] = value
+            size += value_size
+        return result, size
+
+    def _sequence(self, node: SequenceNode, depth: int) -> tuple[list[Any], int]:
+        result = []
+        size = 1
+        self._count(node, 1)
+        for item in node.value:
+            value, item_size = self.build(item, depth + 1)
+            result.append(value)
+            size += item_size
+        return result, size
+
+
+DocOrError = Union[Document, LoadError]
+
+
+def load_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[DocOrError]:
+    """Every document of a YAML stream; a parse error ends the stream.
+
+    Documents before a syntax error are still yielded; the error comes last.
+    An error inside one document (duplicate key, alias bomb) is yielded in
+    its place and the stream goes on.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    loader = _Loader(text)
+    index = 0
+    try:
+        while True:
+            try:
+                if not loader.check_node():
+                    return
+                node = loader.get_node()
+            except yaml.MarkedYAMLError as exc:
+                yield _parse_error(exc, source)
+                return
+            except yaml.YAMLError as exc:
+                yield LoadError(f"not valid YAML: {exc}", Location(source, 1, 1))
+                return
+            except RecursionError:
+                yield LoadError(
+                    f"nesting deeper than {limits.max_depth} levels", Location(source, 1, 1)
+                )
+                return
+            if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL and node.value == ""):
+                continue  # `---` with no content, or a document of comments only
+            try:
+                data, _ = _Builder(source, limits).build(node)
+            except LoadError as exc:
+                yield exc
+            except RecursionError:
+                mark = node.start_mark
+                yield LoadError(
+                    f"nesting deeper than {limits.max_depth} levels",
+                    Location(source, mark.line + 1, mark.column + 1),
+                )
+            else:
+                yield Document(source, index, data, node)
+            index += 1
+    finally:
+        loader.dispose()
+
+
+def _parse_error(exc: yaml.MarkedYAMLError, source: str) -> LoadError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "syntax error"
+    if exc.context:
+        problem = f"{exc.context}: {problem}"
+    line = mark.line + 1 if mark is not None else 1
+    column = mark.column + 1 if mark is not None else 1
+    return LoadError(f"not valid YAML: {problem}", Location(source, line, column))
+
+
+def helm_syntax(text: str) -> tuple[int, int] | None:
+    """Where the first un-rendered Helm template expression is, if any."""
+    if "{{" not in text:
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        match = _HELM_SYNTAX.search(line)
+        if match:
+            return (number, match.start() + 1)
+    return None
+
+
+def decode(raw: bytes, source: str) -> str:
+    """Bytes -> text: UTF-8 (BOM allowed) or UTF-16/32 with a BOM; never binary."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"not valid UTF-16 text: {exc.reason}", Location(source)) from None
+    if b"\x00" in raw[:8192]:
+        raise LoadError("binary file (contains NUL bytes), not YAML", Location(source))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", Location(source, line, column)
+        ) from None
+    return text.removeprefix("\ufeff")

@@ -1,0 +1,164 @@
+"""The one module that knows where pod specs and containers live in each kind.
+
+Everything else asks here; nothing else walks manifests for pod specs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Mapping
+
+from kgen.load.yamlload import FieldPath
+
+_TEMPLATE_SPEC: FieldPath = ("spec", "template", "spec")
+
+#: kind -> path of its pod spec, for the built-in workload kinds.
+POD_SPEC_PATHS: dict[str, FieldPath] = {
+    "Pod": ("spec",),
+    "Deployment": _TEMPLATE_SPEC,
+    "StatefulSet": _TEMPLATE_SPEC,
+    "DaemonSet": _TEMPLATE_SPEC,
+    "ReplicaSet": _TEMPLATE_SPEC,
+    "ReplicationController": _TEMPLATE_SPEC,
+    "Job": _TEMPLATE_SPEC,
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+
+#: Kinds whose pods run to completion: no liveness/readiness expected.
+RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
+
+#: Kinds whose replica count comes from spec.replicas (default 1).
+REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+
+
+@dataclass(frozen=True)
+class WorkloadKind:
+    """A custom resource that embeds a pod spec, taught to kgen by config."""
+
+    kind: str
+    pod_spec_path: FieldPath
+    api_group: str | None = None  # None: any group
+
+
+def parse_field_path(text: str) -> FieldPath:
+    """``spec.template.spec`` or ``spec.containers[0]`` -> a path tuple."""
+    parts: list[str | int] = []
+    for piece in text.strip(".").split("."):
+        while "[" in piece and piece.endswith("]"):
+            head, _, rest = piece.partition("[")
+            if head:
+                parts.append(head)
+            index, _, tail = rest.partition("]")
+            parts.append(int(index) if index.isdigit() else index)
+            piece = tail
+        if piece:
+            parts.append(piece)
+    return tuple(parts)
+
+
+def format_field_path(path: FieldPath) -> str:
+    """A path tuple -> ``spec.template.spec.containers[0].image``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def api_group(api_version: Any) -> str:
+    """``apps/v1`` -> ``apps``; ``v1`` -> ``""`` (the core group)."""
+    if not isinstance(api_version, str):
+        return ""
+    return api_version.rpartition("/")[0]
+
+
+def get_path(data: Any, path: FieldPath) -> Any:
+    """The value at ``path``, or None when any part is missing or of the wrong type."""
+    node = data
+    for key in path:
+        if isinstance(key, str) and isinstance(node, Mapping):
+            node = node.get(key)
+        elif isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            return None
+    return node
+
+
+class WorkloadIndex:
+    """Which kinds carry a pod spec, and where: the built-ins plus configured kinds."""
+
+    def __init__(self, custom: Iterable[WorkloadKind] = ()) -> None:
+        self.custom = tuple(custom)
+
+    def pod_spec_path(self, obj: Mapping[str, Any]) -> FieldPath | None:
+        kind = obj.get("kind")
+        if not isinstance(kind, str):
+            return None
+        group = api_group(obj.get("apiVersion"))
+        for custom in self.custom:
+            if custom.kind == kind and (custom.api_group is None or custom.api_group == group):
+                return custom.pod_spec_path
+        if kind in POD_SPEC_PATHS and (group in _BUILTIN_GROUPS.get(kind, ())):
+            return POD_SPEC_PATHS[kind]
+        return None
+
+
+_BUILTIN_GROUPS: dict[str, tuple[str, ...]] = {
+    "Pod": ("",),
+    "ReplicationController": ("",),
+    "Deployment": ("apps", "extensions"),
+    "StatefulSet": ("apps",),
+    "DaemonSet": ("apps", "extensions"),
+    "ReplicaSet": ("apps", "extensions"),
+    "Job": ("batch",),
+    "CronJob": ("batch",),
+}
+
+
+def pod_template_metadata_path(pod_spec_path: FieldPath) -> FieldPath:
+    """Where the pod template's metadata sits, next to its spec."""
+    return pod_spec_path[:-1] + ("metadata",)
+
+
+@dataclass(frozen=True)
+class ContainerRef:
+    """A container inside an object: its data and where it is."""
+
+    path: FieldPath
+    name: str
+    data: Mapping[str, Any]
+    section: str  # containers | initContainers | ephemeralContainers
+
+    @property
+    def is_sidecar(self) -> bool:
+        """A native sidecar: an init container that keeps running."""
+        return self.section == "initContainers" and self.data.get("restartPolicy") == "Always"
+
+    @property
+    def long_running(self) -> bool:
+        """Runs for the pod's life (so probes make sense)."""
+        return self.section == "containers" or self.is_sidecar
+
+
+def containers(
+    pod_spec: Any, pod_spec_path: FieldPath, sections: tuple[str, ...] = ("initContainers", "containers")
+) -> Iterator[ContainerRef]:
+    """Every container of a pod spec, init containers (and native sidecars) first."""
+    if not isinstance(pod_spec, Mapping):
+        return
+    for section in sections:
+        items = pod_spec.get(section)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if isinstance(item, Mapping):
+                name = item.get("name")
+                yield ContainerRef(
+                    pod_spec_path + (section, index),
+                    name if isinstance(name, str) else f"#{index}",
+                    item,
+                    section,
+                )

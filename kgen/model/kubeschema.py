@@ -1,0 +1,163 @@
+"""Validate objects against the Kubernetes OpenAPI schemas kubernetes-validate ships.
+
+kubernetes-validate's own ``validate()`` re-reads its 1.8 MB definitions file
+and builds a new validator on every call (about 10 ms a document). The same
+schema files are used here, with the definitions read once per version and
+one validator kept per (apiVersion, kind).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from kgen.errors import KgenError
+from kgen.load.yamlload import FieldPath
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    path: FieldPath
+    message: str
+
+
+def _schema_root() -> Path:
+    import kubernetes_validate
+
+    return Path(kubernetes_validate.__file__).resolve().parent / "kubernetes-json-schema"
+
+
+@lru_cache(maxsize=1)
+def available_versions() -> tuple[str, ...]:
+    """Kubernetes versions (``1.37``) with schemas, oldest first."""
+    found = set()
+    for entry in _schema_root().iterdir():
+        match = re.match(r"^v(\d+)\.(\d+)\.\d+-local-strict$", entry.name)
+        if match:
+            found.add((int(match[1]), int(match[2])))
+    return tuple(f"{major}.{minor}" for major, minor in sorted(found))
+
+
+def latest_version() -> str:
+    return available_versions()[-1]
+
+
+def resolve_version(wanted: str) -> str:
+    """``v1.30.2`` / ``1.30`` -> the newest shipped version not newer than it."""
+    match = re.match(r"^v?(\d+)\.(\d+)(?:\.\d+)?$", wanted.strip())
+    if match is None:
+        raise KgenError(f"--kubernetes-version {wanted!r} is not a version like 1.30")
+    target = (int(match[1]), int(match[2]))
+    candidates = [v for v in available_versions() if _key(v) <= target]
+    if not candidates:
+        raise KgenError(
+            f"--kubernetes-version {wanted} is older than the oldest schemas shipped "
+            f"({available_versions()[0]})"
+        )
+    if target > _key(available_versions()[-1]):
+        raise KgenError(
+            f"--kubernetes-version {wanted} is newer than the newest schemas shipped "
+            f"({available_versions()[-1]})"
+        )
+    return candidates[-1]
+
+
+def _key(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return (int(major), int(minor))
+
+
+def _file_stem(api_version: str, kind: str) -> str:
+    # rbac.authorization.k8s.io/v1 -> rbac-v1 (kubernetes-validate's naming)
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    return f"{kind.lower()}-{group_version}"
+
+
+class KubeSchemas:
+    """Validators for one Kubernetes version, built on first use and kept."""
+
+    def __init__(self, version: str, strict: bool = True) -> None:
+        self.version = resolve_version(version)
+        self.strict = strict
+        suffix = "-local-strict" if strict else "-local"
+        self.folder = _schema_root() / f"v{self.version}.0{suffix}"
+        self._validators: dict[tuple[str, str], Any] = {}
+        self._registry: Any = None
+
+    def known(self, api_version: str, kind: str) -> bool:
+        return self._validator(api_version, kind) is not None
+
+    def problems(self, obj: dict[str, Any]) -> Iterator[SchemaProblem]:
+        """Schema violations of ``obj``; nothing for kinds with no schema (see ``known``)."""
+        validator = self._validator(obj.get("apiVersion"), obj.get("kind"))
+        if validator is None:
+            return
+        errors = sorted(validator.iter_errors(obj), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+        for error in errors:
+            yield SchemaProblem(tuple(error.absolute_path), _message(error))
+
+    def _validator(self, api_version: Any, kind: Any) -> Any:
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            return None
+        key = (api_version, kind)
+        if key in self._validators:
+            return self._validators[key]
+        validator = None
+        path = self.folder / f"{_file_stem(api_version, kind)}.json"
+        if "/" not in kind and ".." not in api_version and path.is_file():
+            with open(path, encoding="utf-8") as handle:
+                schema = json.load(handle)
+            if kind in _kinds_of(schema) and api_version in _api_versions_of(schema):
+                import jsonschema
+
+                validator = jsonschema.Draft202012Validator(schema, registry=self._get_registry())
+        self._validators[key] = validator
+        return validator
+
+    def _get_registry(self) -> Any:
+        if self._registry is None:
+            from referencing import Registry, Resource
+
+            with open(self.folder / "_definitions.json", encoding="utf-8") as handle:
+                definitions = json.load(handle)
+            uri = definitions.get("$id", "https://kubernetes.io/api/_definitions.json")
+            self._registry = Registry().with_resource(uri, Resource.from_contents(definitions))
+        return self._registry
+
+
+def _kinds_of(schema: dict[str, Any]) -> set[str]:
+    return {gvk.get("kind") for gvk in schema.get("x-kubernetes-group-version-kind", [])}
+
+
+def _api_versions_of(schema: dict[str, Any]) -> set[str]:
+    found = set()
+    for gvk in schema.get("x-kubernetes-group-version-kind", []):
+        group, version = gvk.get("group", ""), gvk.get("version", "")
+        found.add(f"{group}/{version}" if group else version)
+    return found
+
+
+def _message(error: Any) -> str:
+    validator = error.validator
+    if validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"unknown field {', '.join(repr(e) for e in extra)}"
+    if validator == "required":
+        return error.message.replace(" is a required property", " is required")
+    if validator == "type":
+        expected = error.schema.get("type")
+        if isinstance(expected, list):
+            expected = " or ".join(t for t in expected if t != "null")
+        return f"{_short(error.instance)} is not of type {expected}"
+    if validator == "enum":
+        return f"{_short(error.instance)} is not one of {error.schema['enum']}"
+    return error.message if len(error.message) < 200 else error.message[:197] + "..."
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
