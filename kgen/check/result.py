@@ -57,6 +57,17 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class CheckedObject:
+    """An object that was checked, and the ids of the rules applied to it."""
+
+    object: ObjectRef
+    file: str
+    line: int
+    column: int
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Summary:
     files: int = 0
     documents: int = 0
@@ -72,6 +83,7 @@ class CheckResult:
     findings: tuple[Finding, ...]  # active findings, sorted; suppressed ones have suppressed=True
     summary: Summary
     rules: Mapping[str, RuleInfo]  # every rule that ran, by id
+    objects: tuple[CheckedObject, ...] = ()  # in input order
     fail_on: str = "warning"
     kubernetes_version: str = ""
 
