@@ -2,6 +2,132 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from kgen.errors import ExitCode
+
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+def use_color(choice: str) -> bool:
+    """Colour on a terminal unless NO_COLOR is set; --color always|never overrides."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of stdout.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity that makes the exit code 1 (default: warning, or failOn in .kgen.yaml).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (default: .kgen.yaml in this folder or its parents).")
+@click.option("--no-config", is_flag=True, help="Ignore any .kgen.yaml.")
+@click.option("--policies", "policy_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path), help="Folder of extra policy files (repeatable).")
+@click.option("--enable", multiple=True, metavar="RULE", help="Run this rule even if the config disables it (repeatable).")
+@click.option("--disable", multiple=True, metavar="RULE", help="Do not run this rule (repeatable).")
+@click.option("--kubernetes-version", help="Validate against this Kubernetes version (default: the newest known).")
+@click.option("--strict/--no-strict", default=None, help="Report objects of unknown kinds as schema-invalid instead of skipping them.")
+@click.option("--no-schema", is_flag=True, help="Skip validation against the Kubernetes API schemas.")
+@click.option("--show-suppressed", is_flag=True, help="Also show findings suppressed by kgen.dev/ignore annotations.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output.")
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    fail_on: str | None,
+    config_path: Path | None,
+    no_config: bool,
+    policy_dirs: tuple[Path, ...],
+    enable: tuple[str, ...],
+    disable: tuple[str, ...],
+    kubernetes_version: str | None,
+    strict: bool | None,
+    no_schema: bool,
+    show_suppressed: bool,
+    color: str,
+) -> int:
+    """Check Kubernetes manifests for production readiness.
+
+    PATHS are files, folders (searched recursively for .yaml, .yml and .json)
+    or - for standard input. Exit status: 0 nothing at or above --fail-on,
+    1 findings at or above it, 2 could not run.
+
+    \b
+    Examples:
+      kgen check k8s/
+      helm template . | kgen check -
+      kgen check k8s/ --format sarif -o kgen.sarif
+      kgen check k8s/ --fail-on error --disable cpu-limits-missing
+    """
+    from kgen.check.engine import CheckOptions, run_check
+    from kgen.report import REPORTERS
+    from kgen.report.base import ReportOptions
+
+    options = CheckOptions(
+        paths=paths,
+        config_path=config_path,
+        discover_config=not no_config,
+        fail_on=fail_on,
+        kubernetes_version=kubernetes_version,
+        strict=strict,
+        schema_validation=not no_schema,
+        policy_dirs=policy_dirs,
+        enable=enable,
+        disable=disable,
+    )
+    result = run_check(options)
+    report = REPORTERS[output_format](
+        result, ReportOptions(color=output is None and use_color(color), show_suppressed=show_suppressed)
+    )
+    if output is not None:
+        from kgen.output import write_file_atomic
+
+        write_file_atomic(output, report)
+    else:
+        click.echo(report, nl=False)
+    return ExitCode.FINDINGS if result.failed() else ExitCode.OK
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (default: .kgen.yaml in this folder or its parents).")
+@click.option("--policies", "policy_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path), help="Folder of extra policy files (repeatable).")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+def rules(config_path: Path | None, policy_dirs: tuple[Path, ...], output_format: str) -> int:
+    """List the rules: id, severity (after config) and title.
+
+    \b
+    Examples:
+      kgen rules
+      kgen rules --format markdown > docs/rules.md
+    """
+    from kgen.check.docs import list_rules
+
+    click.echo(list_rules(config_path, policy_dirs, output_format), nl=False)
+    return ExitCode.OK
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("rule")
+@click.option("--policies", "policy_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path), help="Folder of extra policy files (repeatable).")
+def explain(rule: str, policy_dirs: tuple[Path, ...]) -> int:
+    """Explain one rule: what it checks, why, how to fix it, its parameters,
+    and a failing and a passing example.
+
+    \b
+    Example:
+      kgen explain probe-over-sensitive
+    """
+    from kgen.check.docs import explain_rule
+
+    click.echo(explain_rule(rule, policy_dirs), nl=False)
+    return ExitCode.OK
+
+
+COMMANDS: list[click.Command] = [check, rules, explain]

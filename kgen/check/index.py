@@ -1,0 +1,171 @@
+"""The cross-object index, built once, and label selectors.
+
+Rules that relate objects (an HPA and its target, a PDB and the pods it
+selects) read this index; they never go back to the files. Only the objects
+such rules look at are kept whole (workloads, HPAs, PDBs); for every other
+object only its key is kept, so memory grows with the index, not the tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+from kgen.check.result import ObjectRef
+from kgen.load.yamlload import FieldPath
+from kgen.model.k8s import REPLICATED, api_group, get_path
+
+DEFAULT_NAMESPACE = "default"
+
+#: Kinds kept whole for cross-object rules.
+INDEXED_KINDS = frozenset(
+    {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DaemonSet", "HorizontalPodAutoscaler", "PodDisruptionBudget"}
+)
+
+
+@dataclass
+class ObjectEntry:
+    """One object read from a source, with what is needed to locate its fields later."""
+
+    ref: ObjectRef
+    data: Mapping[str, Any]
+    source: str
+    doc_index: int
+    base: FieldPath  # () for a top-level object, ("items", i) inside a List
+    line: int
+    column: int
+    suppressed_rules: frozenset[str] = frozenset()
+    pod_spec_path: FieldPath | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.ref.kind
+
+    @property
+    def namespace(self) -> str:
+        return self.ref.namespace or DEFAULT_NAMESPACE
+
+    @property
+    def group(self) -> str:
+        return api_group(self.ref.api_version)
+
+
+@dataclass
+class ObjectIndex:
+    keys: set[tuple[str, str, str, str]] = field(default_factory=set)  # (namespace, group, kind, name)
+    workloads: list[ObjectEntry] = field(default_factory=list)
+    hpas: list[ObjectEntry] = field(default_factory=list)
+    pdbs: list[ObjectEntry] = field(default_factory=list)
+
+    def add(self, entry: ObjectEntry) -> None:
+        self.keys.add((entry.namespace, entry.group, entry.kind, entry.ref.name))
+        if entry.kind == "HorizontalPodAutoscaler":
+            self.hpas.append(entry)
+        elif entry.kind == "PodDisruptionBudget":
+            self.pdbs.append(entry)
+        elif entry.pod_spec_path is not None and entry.kind in INDEXED_KINDS:
+            self.workloads.append(entry)
+
+    def has(self, namespace: str, api_version: Any, kind: Any, name: Any) -> bool:
+        if not isinstance(kind, str) or not isinstance(name, str):
+            return False
+        if isinstance(api_version, str) and api_version:
+            return (namespace, api_group(api_version), kind, name) in self.keys
+        return any(k[0] == namespace and k[2] == kind and k[3] == name for k in self.keys)
+
+    def hpas_for(self, workload: ObjectEntry) -> Iterator[ObjectEntry]:
+        """HPAs whose scaleTargetRef names this workload (same namespace)."""
+        for hpa in self.hpas:
+            ref = get_path(hpa.data, ("spec", "scaleTargetRef"))
+            if not isinstance(ref, Mapping) or hpa.namespace != workload.namespace:
+                continue
+            if ref.get("kind") != workload.kind or ref.get("name") != workload.ref.name:
+                continue
+            ref_version = ref.get("apiVersion")
+            if isinstance(ref_version, str) and ref_version and api_group(ref_version) != workload.group:
+                continue
+            yield hpa
+
+    def target_of(self, hpa: ObjectEntry) -> ObjectEntry | None:
+        for workload in self.workloads:
+            if any(h is hpa for h in self.hpas_for(workload)):
+                return workload
+        return None
+
+    def pdbs_for(self, workload: ObjectEntry) -> Iterator[ObjectEntry]:
+        """PDBs in the workload's namespace whose selector matches its pod labels."""
+        labels = pod_labels(workload)
+        for pdb in self.pdbs:
+            if pdb.namespace != workload.namespace:
+                continue
+            selector = get_path(pdb.data, ("spec", "selector"))
+            if selector_matches(selector, labels, empty_matches_all=True):
+                yield pdb
+
+    def workloads_for(self, pdb: ObjectEntry) -> Iterator[ObjectEntry]:
+        selector = get_path(pdb.data, ("spec", "selector"))
+        for workload in self.workloads:
+            if workload.namespace == pdb.namespace and selector_matches(
+                selector, pod_labels(workload), empty_matches_all=True
+            ):
+                yield workload
+
+
+def pod_labels(workload: ObjectEntry) -> Mapping[str, Any]:
+    if workload.pod_spec_path is None:
+        return {}
+    labels = get_path(workload.data, workload.pod_spec_path[:-1] + ("metadata", "labels"))
+    return labels if isinstance(labels, Mapping) else {}
+
+
+def selector_matches(selector: Any, labels: Mapping[str, Any], empty_matches_all: bool) -> bool:
+    """A LabelSelector (matchLabels and matchExpressions) against a label set.
+
+    A missing (null) selector matches nothing; an empty one matches
+    everything where the API says so (policy/v1 PodDisruptionBudget).
+    """
+    if not isinstance(selector, Mapping):
+        return False
+    match_labels = selector.get("matchLabels") or {}
+    expressions = selector.get("matchExpressions") or []
+    if not match_labels and not expressions:
+        return empty_matches_all
+    if not isinstance(match_labels, Mapping) or not isinstance(expressions, list):
+        return False
+    for key, value in match_labels.items():
+        if str(labels.get(key)) != str(value) or key not in labels:
+            return False
+    return all(_expression_matches(e, labels) for e in expressions)
+
+
+def _expression_matches(expression: Any, labels: Mapping[str, Any]) -> bool:
+    if not isinstance(expression, Mapping):
+        return False
+    key = expression.get("key")
+    operator = expression.get("operator")
+    values = [str(v) for v in expression.get("values") or []]
+    present = key in labels
+    if operator == "In":
+        return present and str(labels[key]) in values
+    if operator == "NotIn":
+        return not present or str(labels[key]) not in values
+    if operator == "Exists":
+        return present
+    if operator == "DoesNotExist":
+        return not present
+    return False
+
+
+def replicas_of(workload: ObjectEntry) -> int | None:
+    """spec.replicas with Kubernetes' default of 1; None when not a replica count."""
+    if workload.kind not in REPLICATED:
+        return None
+    value = get_path(workload.data, ("spec", "replicas"))
+    if value is None:
+        return 1
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def min_replicas_of(hpa: ObjectEntry) -> int:
+    value = get_path(hpa.data, ("spec", "minReplicas"))
+    return value if isinstance(value, int) and not isinstance(value, bool) else 1

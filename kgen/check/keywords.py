@@ -1,0 +1,36 @@
+"""Domain keywords for schema predicates, defined once.
+
+``quantityMinimum`` / ``quantityMaximum`` compare Kubernetes quantities
+properly (``500m`` < ``1``, ``1Gi`` > ``1000Mi``), so a policy can say
+``limits: {properties: {memory: {quantityMaximum: {$param: max}}}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from jsonschema import Draft7Validator, ValidationError, validators
+
+from kgen.model.quantity import QuantityError, parse_quantity
+
+
+def _bound(kind: str) -> Any:
+    def check(validator: Any, bound: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        try:
+            value = parse_quantity(instance)
+        except QuantityError:
+            yield ValidationError(f"{instance!r} is not a quantity")
+            return
+        limit = parse_quantity(bound)
+        if kind == "min" and value < limit:
+            yield ValidationError(f"{instance} is less than {bound}")
+        if kind == "max" and value > limit:
+            yield ValidationError(f"{instance} is more than {bound}")
+
+    return check
+
+
+KgenValidator: Any = validators.extend(
+    Draft7Validator,
+    {"quantityMinimum": _bound("min"), "quantityMaximum": _bound("max")},
+)

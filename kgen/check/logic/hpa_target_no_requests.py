@@ -1,0 +1,37 @@
+"""hpa-target-no-requests: a utilization metric on a resource the target does not request."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+from kgen.check.logic._hpa import utilization_targets
+from kgen.model.k8s import containers, get_path
+from kgen.check.policy import Violation
+
+CROSS_OBJECT = True
+
+
+def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+    workload = ctx.index.target_of(target.entry)
+    if workload is None or workload.pod_spec_path is None:
+        return
+    spec = get_path(workload.data, workload.pod_spec_path)
+    running = [c for c in containers(spec, workload.pod_spec_path) if c.long_running]
+    for goal in utilization_targets(target.obj):
+        if goal.resource not in ("cpu", "memory"):
+            continue
+        candidates = [c for c in running if goal.container is None or c.name == goal.container]
+        lacking = [c.name for c in candidates if not _requests(c.data, goal.resource)]
+        if lacking:
+            names = ", ".join(f'"{name}"' for name in lacking)
+            yield Violation(
+                f"{goal.resource} utilization target, but container {names} of "
+                f"{workload.kind}/{workload.ref.name} has no {goal.resource} request, so the "
+                "autoscaler cannot compute utilization and never scales",
+                goal.path,
+            )
+
+
+def _requests(container: Mapping[str, Any], resource: str) -> bool:
+    requests = get_path(container, ("resources", "requests"))
+    return isinstance(requests, Mapping) and requests.get(resource) is not None

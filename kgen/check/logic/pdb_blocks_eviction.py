@@ -1,0 +1,74 @@
+"""pdb-blocks-eviction: a PodDisruptionBudget that allows zero disruptions."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Iterator, Mapping
+
+from kgen.check.index import ObjectEntry, min_replicas_of, replicas_of
+from kgen.check.policy import Violation
+
+CROSS_OBJECT = True
+_PERCENT = re.compile(r"^(\d+)%$")
+
+
+def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+    spec = target.obj.get("spec")
+    if not isinstance(spec, Mapping):
+        return
+    if "maxUnavailable" in spec:
+        value = spec["maxUnavailable"]
+        if (isinstance(value, int) and not isinstance(value, bool) and value == 0) or (
+            isinstance(value, str) and _percent(value) == 0
+        ):
+            yield Violation(
+                f"maxUnavailable is {value}: no pod may ever be evicted, so node drains and "
+                "cluster upgrades hang",
+                ("spec", "maxUnavailable"),
+            )
+        return
+    if "minAvailable" not in spec:
+        return
+    value = spec["minAvailable"]
+    percent = _percent(value) if isinstance(value, str) else None
+    if percent is not None and percent >= 100:
+        yield Violation(
+            f"minAvailable is {value}: no pod may ever be evicted, so node drains and cluster "
+            "upgrades hang",
+            ("spec", "minAvailable"),
+        )
+        return
+    for workload in ctx.index.workloads_for(target.entry):
+        expected = _expected_pods(workload, ctx)
+        if not expected:
+            continue  # scaled to zero: nothing to evict
+        required = _min_available(value, expected)
+        if required is not None and required >= expected:
+            yield Violation(
+                f"minAvailable {value} requires {required} of the {expected} pods of "
+                f"{workload.kind}/{workload.ref.name} to stay up, so none can be evicted",
+                ("spec", "minAvailable"),
+            )
+            return
+
+
+def _expected_pods(workload: ObjectEntry, ctx: Any) -> int | None:
+    hpas = list(ctx.index.hpas_for(workload))
+    if hpas:
+        return min(min_replicas_of(hpa) for hpa in hpas)
+    return replicas_of(workload)
+
+
+def _min_available(value: Any, expected: int) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    percent = _percent(value) if isinstance(value, str) else None
+    if percent is None:
+        return None
+    return math.ceil(percent * expected / 100)  # the eviction API rounds up
+
+
+def _percent(value: str) -> int | None:
+    match = _PERCENT.match(value.strip())
+    return int(match[1]) if match else None

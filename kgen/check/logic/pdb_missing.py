@@ -1,0 +1,26 @@
+"""pdb-missing: a replicated or autoscaled workload with no PodDisruptionBudget."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+from kgen.check.index import replicas_of
+from kgen.check.policy import Violation
+
+CROSS_OBJECT = True
+
+
+def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+    entry = target.entry
+    replicas = replicas_of(entry)
+    autoscaled = any(True for _ in ctx.index.hpas_for(entry))
+    if not autoscaled and (replicas is None or replicas <= 1):
+        return
+    if any(True for _ in ctx.index.pdbs_for(entry)):
+        return
+    why = "is autoscaled" if autoscaled else f"runs {replicas} replicas"
+    yield Violation(
+        f"{entry.kind} {why} but no PodDisruptionBudget selects its pods in namespace "
+        f"{entry.namespace}; a node drain may evict all of them at once",
+        ("spec", "template", "metadata", "labels"),
+    )

@@ -1,0 +1,22 @@
+"""replicas-single: one replica and no autoscaler."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+from kgen.check.index import replicas_of
+from kgen.check.policy import Violation
+
+CROSS_OBJECT = True
+
+
+def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+    replicas = replicas_of(target.entry)
+    if replicas != 1 or any(True for _ in ctx.index.hpas_for(target.entry)):
+        return
+    said = "1 (the default, as spec.replicas is not set)" if "replicas" not in target.obj.get("spec", {}) else "1"
+    yield Violation(
+        f"{target.kind} runs {said} replica and has no autoscaler; every rollout, crash or node "
+        "drain is downtime",
+        ("spec", "replicas"),
+    )
