@@ -25,7 +25,34 @@ from kgen.cli import render as _render
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class KgenGroup(click.Group):
+    """The group whose invoke is the one error wrapper for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.params.get("debug")) or os.environ.get("KGEN_DEBUG") == "1"
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except KgenError as exc:
+            click.echo(f"kgen: {exc}", err=True)
+            ctx.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            click.echo("kgen: interrupted", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(ExitCode.OK)
+        except MemoryError:
+            click.echo("kgen: out of memory; the input is too large for this machine", err=True)
+            ctx.exit(ExitCode.USAGE)
+        except RecursionError:
+            ctx.exit(_internal("input nested too deeply to process", debug))
+        except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 3
+            ctx.exit(_internal(f"{type(exc).__name__}: {exc}", debug))
+
+
+@click.group(cls=KgenGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="kgen", message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show the traceback of internal errors.")
 def cli(debug: bool) -> None:
@@ -48,39 +75,28 @@ for _module in (_render, _check, _diff):
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and exit with the documented code."""
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args or os.environ.get("KGEN_DEBUG") == "1"
-    sys.exit(run(args, debug))
+    sys.exit(run(sys.argv[1:] if argv is None else argv))
 
 
-def run(args: list[str], debug: bool = False) -> int:
+def run(args: list[str]) -> int:
+    """Run the CLI on ``args`` and return its exit code (errors mapped by KgenGroup)."""
     try:
-        result: Any = cli.main(args=args, prog_name="kgen", standalone_mode=False)
+        code = cli.main(args=args, prog_name="kgen", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("kgen: interrupted", err=True)
         return ExitCode.INTERRUPTED
-    except KeyboardInterrupt:
-        click.echo("kgen: interrupted", err=True)
-        return ExitCode.INTERRUPTED
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         return ExitCode.USAGE
-    except KgenError as exc:
-        click.echo(f"kgen: {exc}", err=True)
-        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("kgen: interrupted", err=True)
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
         return ExitCode.OK
-    except RecursionError:
-        return _internal("input nested too deeply to process", debug)
-    except MemoryError:
-        click.echo("kgen: out of memory; the input is too large for this machine", err=True)
-        return ExitCode.USAGE
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 3
-        return _internal(f"{type(exc).__name__}: {exc}", debug)
-    return int(result or 0)
+    return int(code) if isinstance(code, int) else ExitCode.OK
 
 
 def _internal(summary: str, debug: bool) -> int:

@@ -52,7 +52,7 @@ def check(
     no_schema: bool,
     show_suppressed: bool,
     color: str,
-) -> int:
+) -> None:
     """Check Kubernetes manifests for production readiness.
 
     PATHS are files, folders (searched recursively for .yaml, .yml and .json)
@@ -92,14 +92,14 @@ def check(
         write_file_atomic(output, report)
     else:
         click.echo(report, nl=False)
-    return ExitCode.FINDINGS if result.failed() else ExitCode.OK
+    click.get_current_context().exit(ExitCode.FINDINGS if result.failed() else ExitCode.OK)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (default: .kgen.yaml in this folder or its parents).")
 @click.option("--policies", "policy_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path), help="Folder of extra policy files (repeatable).")
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-def rules(config_path: Path | None, policy_dirs: tuple[Path, ...], output_format: str) -> int:
+def rules(config_path: Path | None, policy_dirs: tuple[Path, ...], output_format: str) -> None:
     """List the rules: id, severity (after config) and title.
 
     \b
@@ -110,13 +110,12 @@ def rules(config_path: Path | None, policy_dirs: tuple[Path, ...], output_format
     from kgen.check.docs import list_rules
 
     click.echo(list_rules(config_path, policy_dirs, output_format), nl=False)
-    return ExitCode.OK
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("rule")
 @click.option("--policies", "policy_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path), help="Folder of extra policy files (repeatable).")
-def explain(rule: str, policy_dirs: tuple[Path, ...]) -> int:
+def explain(rule: str, policy_dirs: tuple[Path, ...]) -> None:
     """Explain one rule: what it checks, why, how to fix it, its parameters,
     and a failing and a passing example.
 
@@ -127,7 +126,6 @@ def explain(rule: str, policy_dirs: tuple[Path, ...]) -> int:
     from kgen.check.docs import explain_rule
 
     click.echo(explain_rule(rule, policy_dirs), nl=False)
-    return ExitCode.OK
 
 
 COMMANDS: list[click.Command] = [check, rules, explain]

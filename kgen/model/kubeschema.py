@@ -98,7 +98,11 @@ class KubeSchemas:
             return
         errors = sorted(validator.iter_errors(obj), key=lambda e: (list(map(str, e.absolute_path)), e.message))
         for error in errors:
-            yield SchemaProblem(tuple(error.absolute_path), _message(error))
+            path = tuple(error.absolute_path)
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+                path = path + tuple(extra[:1])  # point at the unknown field itself
+            yield SchemaProblem(path, _message(error))
 
     def _validator(self, api_version: Any, kind: Any) -> Any:
         if not isinstance(api_version, str) or not isinstance(kind, str):
