@@ -38,7 +38,15 @@ from kgen.check.result import (
 from kgen.check.targets import Context, ObjectTargets, Target
 from kgen.errors import ConfigError, InternalError, KgenError, LoadError
 from kgen.load.discover import STDIN_NAME, Source, discover, read_text
-from kgen.load.yamlload import DEFAULT_LIMITS, Document, FieldPath, Limits, helm_syntax, load_text
+from kgen.load.yamlload import (
+    DEFAULT_LIMITS,
+    Document,
+    FieldPath,
+    Limits,
+    helm_syntax,
+    load_document_at,
+    load_text,
+)
 from kgen.model.k8s import WorkloadIndex, format_field_path, get_path, pod_template_metadata_path
 from kgen.model.kubeschema import KubeSchemas, latest_version
 
@@ -194,6 +202,7 @@ class _Checker:
                 source=document.source,
                 doc_index=document.index,
                 base=base,
+                line_span=document.line_span,
                 line=line,
                 column=column,
                 pod_spec_path=self.workloads.pod_spec_path(data),
@@ -266,27 +275,32 @@ class _Checker:
         self._locate_pending()
 
     def _locate_pending(self) -> None:
-        """Read back only the documents that have cross-object findings, to place them."""
+        """Re-read only the documents that have cross-object findings, to place them."""
         by_source: dict[str, list[ObjectEntry]] = {}
         for entry in self.entries:
             if id(entry) in self._pending:
                 by_source.setdefault(entry.source, []).append(entry)
         for source, entries in by_source.items():
-            documents = self._reload(source)
+            text = self._source_text(source)
+            documents: dict[int, Document | None] = {}
             for entry in entries:
-                document = documents.get(entry.doc_index)
+                if entry.doc_index not in documents:
+                    documents[entry.doc_index] = (
+                        load_document_at(text, source, entry.line_span, entry.doc_index, self.limits)
+                        if text is not None
+                        else None
+                    )
+                document = documents[entry.doc_index]
                 for rule_id, violation, target in self._pending[id(entry)]:
                     self.findings.append(self._finding(rule_id, entry, document, violation, target))
 
-    def _reload(self, source: str) -> dict[int, Document]:
+    def _source_text(self, source: str) -> str | None:
         if source == STDIN_NAME:
-            text = self.stdin_text or ""
-        else:
-            try:
-                text = read_text(Source(source, Path(source)), self.limits)
-            except LoadError:
-                return {}
-        return {d.index: d for d in load_text(text, source, self.limits) if isinstance(d, Document)}
+            return self.stdin_text
+        try:
+            return read_text(Source(source, Path(source)), self.limits)
+        except LoadError:
+            return None  # changed since it was read: fall back to the object's start
 
     # ---- findings ----------------------------------------------------------------------------
 

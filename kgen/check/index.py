@@ -32,6 +32,7 @@ class ObjectEntry:
     source: str
     doc_index: int
     base: FieldPath  # () for a top-level object, ("items", i) inside a List
+    line_span: tuple[int, int]  # the document's source lines, to re-read it alone
     line: int
     column: int
     suppressed_rules: frozenset[str] = frozenset()

@@ -70,7 +70,7 @@ class Policy:
             description=self.description,
             rationale=self.rationale,
             remediation=self.remediation,
-            help_uri="",
+            tags=self.tags,
         )
 
     def applies_to_kind(self, kind: str) -> bool:
@@ -151,8 +151,8 @@ def policy_from_document(document: Document) -> Policy:
         id=data["id"],
         severity=data["severity"],
         title=data["title"],
-        description=data["description"].strip(),
-        rationale=data["rationale"].strip(),
+        description=" ".join(data["description"].split()),
+        rationale=" ".join(data["rationale"].split()),
         remediation=data["remediation"].strip(),
         target=data.get("target", "Object"),
         kinds=tuple(data.get("kinds", ())),

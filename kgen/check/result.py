@@ -36,6 +36,7 @@ class RuleInfo:
     rationale: str = ""
     remediation: str = ""
     help_uri: str = ""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,37 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kgen.errors import LoadError, Location
 
-try:  # libyaml is a dependency of kubernetes-validate's PyYAML wheels
-    from yaml import CSafeLoader as _Loader
+try:  # libyaml ships in PyYAML's wheels
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - pure-Python fallback
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_RESOLVED: dict[str, str] = {}  # plain scalar text -> tag; bounded below
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """libyaml's composer with a cheaper resolver.
+
+    The C parser calls back into Python to resolve every scalar's tag; plain
+    scalars repeat a lot (keys above all), so their tags are cached. No path
+    resolvers are registered, so descending and ascending are no-ops.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit[0]:
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) < 50_000 and len(value) <= 64:
+                    _RESOLVED[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
 
 PathKey = Union[str, int]
 FieldPath = tuple[PathKey, ...]
@@ -79,6 +106,13 @@ class Document:
             return (1, 1)
         mark = self.root.start_mark
         return (mark.line + 1, mark.column + 1)
+
+    @property
+    def line_span(self) -> tuple[int, int]:
+        """0-based first and last source line of this document's content."""
+        if self.root is None:
+            return (0, 0)
+        return (self.root.start_mark.line, self.root.end_mark.line)
 
     def position(self, path: FieldPath) -> tuple[int, int]:
         """Line and column of the field at ``path``.
@@ -142,12 +176,19 @@ def _flat_pairs(node: MappingNode) -> list[tuple[Node, Node]]:
 
 
 class _Builder:
-    """Nodes -> plain data for one document, with sharing and bounds."""
+    """Nodes -> plain data for one document, with sharing and bounds.
+
+    Collections are built once and shared where aliases repeat them; the
+    *expanded* size (every alias use counted in full) is tracked so that a
+    small file cannot stand for a huge document.
+    """
 
     def __init__(self, source: str, limits: Limits) -> None:
         self.source = source
-        self.limits = limits
-        self.done: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, expanded size)
+        self.max_depth = limits.max_depth
+        self.max_nodes = limits.max_nodes
+        self.max_scalar = limits.max_scalar_bytes
+        self.done: dict[int, tuple[Any, int]] = {}  # id(collection node) -> (value, expanded size)
         self.active: set[int] = set()
         self.total = 0
 
@@ -155,49 +196,44 @@ class _Builder:
         mark = node.start_mark
         return LoadError(message, Location(self.source, mark.line + 1, mark.column + 1))
 
-    def build(self, node: Node, depth: int = 0) -> tuple[Any, int]:
+    def build(self, node: Node, depth: int = 0) -> Any:
+        if isinstance(node, ScalarNode):
+            self.total += 1
+            return self.scalar(node)
         ident = id(node)
         cached = self.done.get(ident)
         if cached is not None:
-            self._count(node, cached[1])
-            return cached
+            self.total += cached[1]
+            if self.total > self.max_nodes:
+                raise self._too_big(node)
+            return cached[0]
         if ident in self.active:
             raise self.error(node, "recursive alias: a node contains itself")
-        if depth > self.limits.max_depth:
-            raise self.error(node, f"nesting deeper than {self.limits.max_depth} levels")
-        if isinstance(node, ScalarNode):
-            result = (self._scalar(node), 1)
-            self._count(node, 1)
-        else:
-            self.active.add(ident)
-            if isinstance(node, MappingNode):
-                result = self._mapping(node, depth)
-            else:
-                result = self._sequence(node, depth)
-            self.active.discard(ident)
-        self.done[ident] = result
-        return result
+        if depth > self.max_depth:
+            raise self.error(node, f"nesting deeper than {self.max_depth} levels")
+        before = self.total
+        self.total += 1
+        if self.total > self.max_nodes:
+            raise self._too_big(node)
+        self.active.add(ident)
+        value = self._mapping(node, depth) if isinstance(node, MappingNode) else self._sequence(node, depth)
+        self.active.discard(ident)
+        self.done[ident] = (value, self.total - before)
+        return value
 
-    def _count(self, node: Node, size: int) -> None:
-        self.total += size
-        if self.total > self.limits.max_nodes:
-            raise self.error(
-                node,
-                f"document expands to more than {self.limits.max_nodes} nodes "
-                "(an alias bomb?); refusing to load it",
-            )
+    def _too_big(self, node: Node) -> LoadError:
+        return self.error(
+            node,
+            f"document expands to more than {self.max_nodes} nodes (an alias bomb?); refusing to load it",
+        )
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def scalar(self, node: ScalarNode) -> Any:
         value = node.value
-        if len(value) > self.limits.max_scalar_bytes:
-            raise self.error(node, f"scalar longer than {self.limits.max_scalar_bytes} bytes")
         tag = node.tag
         if tag == _STR:
+            if len(value) > self.max_scalar:
+                raise self.error(node, f"scalar longer than {self.max_scalar} bytes")
             return value
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return value.lower() in ("yes", "true", "on", "y")
         if tag == _INT:
             if len(value) > 64:  # int() of a huge literal is quadratic
                 raise self.error(node, "integer literal longer than 64 characters")
@@ -205,55 +241,73 @@ class _Builder:
                 return _scalar_constructor.construct_yaml_int(node)
             except ValueError:
                 return value
+        if tag == _BOOL:
+            return value.lower() in ("yes", "true", "on", "y")
+        if tag == _NULL:
+            return None
         if tag == _FLOAT:
             try:
                 return _scalar_constructor.construct_yaml_float(node)
             except ValueError:
                 return value
+        if len(value) > self.max_scalar:
+            raise self.error(node, f"scalar longer than {self.max_scalar} bytes")
         return value  # timestamps, binary, '=' and custom tags stay text
 
-    def _mapping(self, node: MappingNode, depth: int) -> tuple[dict[str, Any], int]:
+    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        seen: dict[str, Node] = {}
-        size = 1
-        self._count(node, 1)
-        own = [(k, v) for k, v in node.value if k.tag != _MERGE]
+        depth += 1
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                return self._merged_mapping(node, depth)
+            if not isinstance(key_node, ScalarNode):
+                raise self.error(key_node, "a mapping key must be a plain value, not a mapping or list")
+            key = key_node.value
+            if key in result:
+                raise self._duplicate(node, key_node)
+            if isinstance(value_node, ScalarNode):
+                self.total += 1
+                result[key] = self.scalar(value_node)
+            else:
+                result[key] = self.build(value_node, depth)
+        return result
+
+    def _duplicate(self, node: MappingNode, key_node: ScalarNode) -> LoadError:
+        first = next(k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key_node.value)
+        return self.error(
+            key_node,
+            f"duplicate key '{key_node.value}' (first defined at line {first.start_mark.line + 1})",
+        )
+
+    def _merged_mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        """A mapping with YAML merge keys (<<): merged values first, own keys win."""
+        result: dict[str, Any] = {}
+        own: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag != _MERGE:
                 continue
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for source in sources:
-                merged, merged_size = self.build(source, depth + 1)
+                merged = self.build(source, depth)
                 if not isinstance(merged, dict):
                     raise self.error(source, "a merge key (<<) needs a mapping or a list of mappings")
                 for key, value in merged.items():
                     result.setdefault(key, value)
-                size += merged_size
-        for key_node, value_node in own:
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                continue
             if not isinstance(key_node, ScalarNode):
                 raise self.error(key_node, "a mapping key must be a plain value, not a mapping or list")
-            key = key_node.value
-            first = seen.get(key)
-            if first is not None:
-                raise self.error(
-                    key_node,
-                    f"duplicate key '{key}' (first defined at line {first.start_mark.line + 1})",
-                )
-            seen[key] = key_node
-            value, value_size = self.build(value_node, depth + 1)
-            result[key] = value
-            size += value_size
-        return result, size
+            if key_node.value in own:
+                raise self._duplicate(node, key_node)
+            own[key_node.value] = self.build(value_node, depth)
+        result.update(own)
+        return result
 
-    def _sequence(self, node: SequenceNode, depth: int) -> tuple[list[Any], int]:
-        result = []
-        size = 1
-        self._count(node, 1)
-        for item in node.value:
-            value, item_size = self.build(item, depth + 1)
-            result.append(value)
-            size += item_size
-        return result, size
+    def _sequence(self, node: SequenceNode, depth: int) -> list[Any]:
+        depth += 1
+        build = self.build
+        return [build(item, depth) for item in node.value]
 
 
 DocOrError = Union[Document, LoadError]
@@ -290,7 +344,7 @@ def load_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Iterat
             if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL and node.value == ""):
                 continue  # `---` with no content, or a document of comments only
             try:
-                data, _ = _Builder(source, limits).build(node)
+                data = _Builder(source, limits).build(node)
             except LoadError as exc:
                 yield exc
             except RecursionError:
@@ -304,6 +358,23 @@ def load_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Iterat
             index += 1
     finally:
         loader.dispose()
+
+
+def load_document_at(text: str, source: str, span: tuple[int, int], index: int, limits: Limits = DEFAULT_LIMITS) -> Document | None:
+    """Re-read one document of a stream from its line span, with its own positions.
+
+    The lines before it are kept as blank lines, so lines and columns come out
+    exactly as in the whole file, without parsing the rest of it.
+    """
+    first, last = span
+    lines = text.splitlines(keepends=True)
+    piece = "\n" * first + "".join(lines[first : last + 1])
+    for document in load_text(piece, source, limits):
+        if isinstance(document, Document):
+            document.index = index
+            return document
+        return None
+    return None
 
 
 def _parse_error(exc: yaml.MarkedYAMLError, source: str) -> LoadError:

@@ -8,7 +8,7 @@ from kgen.check.policy import Violation
 
 
 def _version(text: Any) -> tuple[int, int]:
-    major, minor = str(text).split(".")[:2]
+    major, minor = str(text).strip().lstrip("v").split(".")[:2]  # 1.30, 1.30.2 or v1.30
     return int(major), int(minor)
 
 

@@ -14,7 +14,8 @@ def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violatio
     replicas = replicas_of(target.entry)
     if replicas != 1 or any(True for _ in ctx.index.hpas_for(target.entry)):
         return
-    said = "1 (the default, as spec.replicas is not set)" if "replicas" not in target.obj.get("spec", {}) else "1"
+    spec = target.obj.get("spec")
+    said = "1" if isinstance(spec, Mapping) and "replicas" in spec else "1 (the default, as spec.replicas is not set)"
     yield Violation(
         f"{target.kind} runs {said} replica and has no autoscaler; every rollout, crash or node "
         "drain is downtime",

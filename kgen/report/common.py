@@ -1,0 +1,102 @@
+"""Pieces several reporters share: which findings to show, and how to say them."""
+
+from __future__ import annotations
+
+import re
+
+from kgen.check.result import SEVERITIES, SEVERITY_RANK, CheckResult, Finding, ObjectRef, Summary
+
+from kgen.report.base import ReportOptions
+
+# Characters a terminal, a CI log or an XML parser must not receive raw: C0 controls
+# except tab, newline and carriage return; DEL and C1 (which holds the 8-bit CSI);
+# lone surrogates (undecodable file names); and the two XML non-characters.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def visible(result: CheckResult, options: ReportOptions) -> tuple[Finding, ...]:
+    """The findings to report: all of them with show_suppressed, else the active ones."""
+    return result.findings if options.show_suppressed else result.active
+
+
+def is_failure(finding: Finding, fail_on: str) -> bool:
+    """True when the finding alone makes ``kgen check`` fail (at or above fail_on)."""
+    if finding.suppressed or fail_on not in SEVERITY_RANK:
+        return False
+    return SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
+
+
+def escape_unsafe(text: str, *, one_line: bool = False) -> str:
+    """Show unsafe characters as ``\\xNN`` / ``\\uNNNN`` instead of sending them raw;
+    with ``one_line`` also tab, newline and carriage return."""
+    return (_UNSAFE_IN_LINE if one_line else _UNSAFE).sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def object_label(ref: ObjectRef) -> str:
+    """``Deployment shop/web``; empty for a finding without an object."""
+    if not ref.kind:
+        return ""
+    name = f"{ref.namespace}/{ref.name}" if ref.namespace else ref.name
+    return f"{ref.kind} {name}" if name else ref.kind
+
+
+def context(finding: Finding) -> str:
+    """``[Deployment shop/web, container web]``; empty when there is nothing to say."""
+    parts = [object_label(finding.object)]
+    if finding.container:
+        parts.append(f"container {finding.container}")
+    parts = [part for part in parts if part]
+    return f"[{', '.join(parts)}]" if parts else ""
+
+
+def location(finding: Finding) -> str:
+    """``file:line:col``, leaving out what is unknown (0)."""
+    if finding.line <= 0:
+        return finding.file
+    if finding.column <= 0:
+        return f"{finding.file}:{finding.line}"
+    return f"{finding.file}:{finding.line}:{finding.column}"
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def summary_line(result: CheckResult) -> str:
+    """``3 errors, 1 info in 4 files (12 objects; ...)`` or ``no problems found in ...``."""
+    summary = result.summary
+    counts = [_severity_count(summary, severity) for severity in SEVERITIES]
+    shown = [count for count in counts if count]
+    if not shown:
+        details = "; ".join([plural(summary.files, "file"), *_extras(summary)])
+        return f"no problems found in {plural(summary.objects, 'object')} ({details})"
+    details = "; ".join([plural(summary.objects, "object"), *_extras(summary)])
+    return f"{', '.join(shown)} in {plural(summary.files, 'file')} ({details})"
+
+
+def _severity_count(summary: Summary, severity: str) -> str:
+    count = summary.by_severity.get(severity, 0)
+    if not count:
+        return ""
+    return plural(count, severity, "info" if severity == "info" else None)
+
+
+def _extras(summary: Summary) -> list[str]:
+    extras = [f"{summary.suppressed} suppressed"] if summary.suppressed else []
+    skipped = [
+        f"{count} {what}"
+        for count, what in (
+            (summary.skipped_not_kubernetes, "not Kubernetes"),
+            (summary.skipped_unknown_kind, "unknown kind"),
+        )
+        if count
+    ]
+    if skipped:
+        extras.append(f"skipped: {', '.join(skipped)}")
+    return extras

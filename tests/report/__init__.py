@@ -1,0 +1,1 @@
+"""Tests of kgen.report, one module per format."""

@@ -1,0 +1,136 @@
+"""The JSON reporter: exact output, fixed key order, suppressed findings on request."""
+
+from __future__ import annotations
+
+import json
+
+from kgen.check.result import CheckResult, Finding
+from kgen.report.base import ReportOptions
+from kgen.report.json_report import report
+
+from tests.report.report_factory import API, BROKEN, FINDINGS, STDIN, make_result
+
+TWO = (
+    Finding(
+        "memory-limits-missing",
+        "warning",
+        'Container "api": no limit, <none> & ünïcode',
+        STDIN,
+        12,
+        11,
+        API,
+        "api",
+        "spec.template.spec.containers[0].resources",
+        "Set resources.limits.memory on every container.",
+    ),
+    Finding("yaml-invalid", "error", "not valid YAML\nat line 3", BROKEN, 3, 5, remediation="Fix the YAML syntax."),
+)
+
+GOLDEN = """\
+{
+  "findings": [
+    {
+      "rule": "memory-limits-missing",
+      "severity": "warning",
+      "message": "Container \\"api\\": no limit, <none> & \\u00fcn\\u00efcode",
+      "file": "<stdin>",
+      "line": 12,
+      "column": 11,
+      "object": {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "namespace": "default",
+        "name": "api"
+      },
+      "container": "api",
+      "path": "spec.template.spec.containers[0].resources",
+      "remediation": "Set resources.limits.memory on every container.",
+      "suppressed": false
+    },
+    {
+      "rule": "yaml-invalid",
+      "severity": "error",
+      "message": "not valid YAML\\nat line 3",
+      "file": "broken.yaml",
+      "line": 3,
+      "column": 5,
+      "object": {
+        "apiVersion": "",
+        "kind": "",
+        "namespace": "",
+        "name": ""
+      },
+      "container": null,
+      "path": "",
+      "remediation": "Fix the YAML syntax.",
+      "suppressed": false
+    }
+  ],
+  "summary": {
+    "files": 2,
+    "documents": 8,
+    "objects": 4,
+    "skipped": {
+      "notKubernetes": 2,
+      "unknownKind": 1
+    },
+    "suppressed": 0,
+    "bySeverity": {
+      "error": 1,
+      "warning": 1,
+      "info": 0
+    },
+    "failOn": "warning",
+    "failed": true,
+    "kubernetesVersion": "1.31"
+  }
+}
+"""
+
+FINDING_KEYS = [
+    "rule",
+    "severity",
+    "message",
+    "file",
+    "line",
+    "column",
+    "object",
+    "container",
+    "path",
+    "remediation",
+    "suppressed",
+]
+
+
+def test_exact_output() -> None:
+    assert report(make_result(findings=TWO, files=2), ReportOptions()) == GOLDEN
+
+
+def test_every_finding_has_the_keys_in_order(sample: CheckResult) -> None:
+    data = json.loads(report(sample, ReportOptions(show_suppressed=True)))
+    assert [list(f) for f in data["findings"]] == [FINDING_KEYS] * len(FINDINGS)
+    assert [f["file"] for f in data["findings"]] == [f.file for f in sample.findings]
+
+
+def test_suppressed_findings_only_with_show_suppressed(sample: CheckResult) -> None:
+    hidden = json.loads(report(sample, ReportOptions()))
+    shown = json.loads(report(sample, ReportOptions(show_suppressed=True)))
+    assert [f["suppressed"] for f in hidden["findings"]] == [False] * 5
+    assert [f["container"] for f in shown["findings"] if f["suppressed"]] == ["sidecar"]
+    assert hidden["summary"] == shown["summary"]
+    assert hidden["summary"]["suppressed"] == 1
+
+
+def test_failed_follows_fail_on() -> None:
+    warnings_only = tuple(f for f in FINDINGS if f.severity == "warning")
+    for fail_on, failed in (("warning", True), ("error", False), ("never", False)):
+        summary = json.loads(report(make_result(findings=warnings_only, fail_on=fail_on), ReportOptions()))["summary"]
+        assert (summary["failOn"], summary["failed"]) == (fail_on, failed)
+
+
+def test_no_findings(clean: CheckResult) -> None:
+    data = json.loads(report(clean, ReportOptions()))
+    assert data["findings"] == []
+    assert data["summary"]["bySeverity"] == {"error": 0, "warning": 0, "info": 0}
+    assert data["summary"]["failed"] is False
+    assert data["summary"]["objects"] == 2
