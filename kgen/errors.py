@@ -53,6 +53,10 @@ class KgenError(Exception):
         self.location = location
         self.field = field
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # keep location and field when a worker process sends the error back
+        return (type(self), (self.message, self.location, self.field))
+
     def __str__(self) -> str:
         parts = []
         if self.location is not None:

@@ -48,7 +48,7 @@ from kgen.load.yamlload import (
     load_text,
 )
 from kgen.model.k8s import WorkloadIndex, format_field_path, get_path, pod_template_metadata_path
-from kgen.model.kubeschema import KubeSchemas, latest_version
+from kgen.model.kubeschema import KubeSchemas, latest_version, resolve_version
 
 IGNORE_ANNOTATION = "kgen.dev/ignore"
 YAML_INVALID = "yaml-invalid"
@@ -69,6 +69,7 @@ class CheckOptions:
     enable: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
+    jobs: int = 1
 
 
 @dataclass
@@ -118,82 +119,126 @@ def build_ruleset(policies: list[Policy], config: Config, options: CheckOptions)
     return rules
 
 
-def run_check(options: CheckOptions) -> CheckResult:
+@dataclass(frozen=True)
+class Setup:
+    """Everything a file checker needs, resolved once; picklable for worker processes."""
+
+    options: CheckOptions
+    config: Config
+    kubernetes_version: str
+    strict: bool
+    schema_validation: bool
+
+
+@dataclass
+class FileResult:
+    """What checking one source produced (sent back from a worker as is)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    kept: list[ObjectEntry] = field(default_factory=list)  # objects the cross-object rules need
+    checked: list[CheckedObject] = field(default_factory=list)
+    documents: int = 0
+    not_kubernetes: int = 0
+    unknown_kind: int = 0
+    text: str | None = None  # only for stdin, which cannot be read twice
+
+
+def prepare(options: CheckOptions) -> Setup:
     config_path = options.config_path
     if config_path is None and options.discover_config:
         config_path = find_config(Path.cwd())
     config = load_config(config_path)
-    rules = build_ruleset(all_policies(config, options.policy_dirs), config, options)
+    wanted = options.kubernetes_version or config.kubernetes_version or latest_version()
+    version = resolve_version(wanted)
     strict = options.strict if options.strict is not None else bool(config.strict)
-    version = options.kubernetes_version or config.kubernetes_version or latest_version()
-    schemas = KubeSchemas(version) if options.schema_validation and rules.enabled(SCHEMA_INVALID) else None
-    checker = _Checker(rules, WorkloadIndex(config.workloads), schemas, strict, options.limits)
-    checker.kubernetes_version = schemas.version if schemas else version
-    for source in discover(options.paths, config.exclude):
-        checker.check_source(source)
-    checker.check_cross()
-    fail_on = options.fail_on or config.fail_on or "warning"
-    return checker.result(fail_on)
+    return Setup(options, config, version, strict, options.schema_validation)
 
 
-class _Checker:
-    def __init__(
-        self,
-        rules: RuleSet,
-        workloads: WorkloadIndex,
-        schemas: KubeSchemas | None,
-        strict: bool,
-        limits: Limits,
-    ) -> None:
-        self.rules = rules
-        self.workloads = workloads
-        self.schemas = schemas
-        self.strict = strict
-        self.limits = limits
-        self.kubernetes_version = ""
-        self.index = ObjectIndex()
-        self.findings: list[Finding] = []
-        self.checked: list[CheckedObject] = []
-        self.applied: dict[int, list[str]] = {}
-        self.entries: list[ObjectEntry] = []
-        self.stdin_text: str | None = None
-        self._pending: dict[int, list[tuple[str, Violation, Target | None]]] = {}
-        self.files = 0
-        self.documents = 0
-        self.not_kubernetes = 0
-        self.unknown_kind = 0
+def run_check(options: CheckOptions) -> CheckResult:
+    setup = prepare(options)
+    checker = FileChecker(setup)  # validates config and policies before any file is read
+    fail_on = options.fail_on or setup.config.fail_on or "warning"
+    if fail_on not in (*SEVERITY_RANK, "never"):
+        raise KgenError(f"fail-on {fail_on!r} is not one of error, warning, info, never")
+    sources = discover(options.paths, setup.config.exclude)
+    merger = _Merger(checker)
+    for result in _check_all(checker, setup, sources, options.jobs):
+        merger.add(result)
+    merger.check_cross()
+    return merger.result(fail_on)
 
-    # ---- phase 1: one source at a time -------------------------------------------------
 
-    def check_source(self, source: Source) -> None:
-        self.files += 1
+def _check_all(checker: "FileChecker", setup: Setup, sources: Iterable[Source], jobs: int) -> Iterator[FileResult]:
+    """Results in the order of the sources, from this process or from ``jobs`` workers."""
+    if jobs <= 1:
+        for source in sources:
+            yield checker.check(source)
+        return
+    import multiprocessing
+
+    from kgen.check import parallel
+
+    pending: list[Source] = []
+    for source in sources:
+        if source.path is None:
+            yield checker.check(source)  # stdin can only be read here
+            continue
+        pending.append(source)
+        if len(pending) >= parallel.MIN_FILES:
+            break
+    iterator = iter(sources)
+    if len(pending) < parallel.MIN_FILES:
+        for source in pending:
+            yield checker.check(source)
+        return
+    yield from parallel.check_in_pool(setup, [*pending, *iterator], jobs, multiprocessing.get_context())
+
+
+class FileChecker:
+    """Phase 1: one source at a time, single-object rules while its nodes are at hand."""
+
+    def __init__(self, setup: Setup) -> None:
+        options, config = setup.options, setup.config
+        self.rules = build_ruleset(all_policies(config, options.policy_dirs), config, options)
+        self.workloads = WorkloadIndex(config.workloads)
+        use_schemas = setup.schema_validation and self.rules.enabled(SCHEMA_INVALID)
+        self.schemas = KubeSchemas(setup.kubernetes_version) if use_schemas else None
+        self.strict = setup.strict
+        self.limits = options.limits
+        self.kubernetes_version = setup.kubernetes_version
+        self.stamp = Stamper(self.rules)
+
+    def check(self, source: Source) -> FileResult:
+        result = FileResult()
         try:
             text = read_text(source, self.limits)
         except LoadError as exc:
-            self._load_finding(exc, source.name)
-            return
+            self.stamp.load_error(result.findings, exc, source.name)
+            return result
         if source.path is None:
-            self.stdin_text = text
+            result.text = text
         where = helm_syntax(text)
         if where is not None:
-            self._yaml_invalid(
+            self.stamp.yaml_invalid(
+                result.findings,
                 source.name,
                 where,
                 "un-rendered Helm template syntax; this file is not a manifest until it is "
                 "rendered (helm template . | kgen check -)",
             )
-            return
+            return result
         for document in load_text(text, source.name, self.limits):
             if isinstance(document, LoadError):
-                self._load_finding(document, source.name)
+                self.stamp.load_error(result.findings, document, source.name)
                 continue
-            self.documents += 1
-            self._check_document(document)
+            result.documents += 1
+            self._check_document(document, result)
+        return result
 
-    def _check_document(self, document: Document) -> None:
+    def _check_document(self, document: Document, result: FileResult) -> None:
         for base, data in _objects(document.data, ()):
             if not _is_kubernetes(data):
-                self.not_kubernetes += 1
+                result.not_kubernetes += 1
                 continue
             line, column = document.position(base)
             entry = ObjectEntry(
@@ -208,111 +253,61 @@ class _Checker:
                 pod_spec_path=self.workloads.pod_spec_path(data),
             )
             entry.suppressed_rules = _suppressions(entry)
-            self.index.add(entry)
-            self.entries.append(entry)
-            self.applied[id(entry)] = []
-            self._check_object(entry, document)
+            self._check_object(entry, document, result)
 
-    def _check_object(self, entry: ObjectEntry, document: Document) -> None:
+    def _check_object(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
         if self.schemas is not None:
-            self._schema_findings(entry, document)
+            self._schema_findings(entry, document, result)
         targets = ObjectTargets.of(entry)
-        context = Context(self.index, self.kubernetes_version)
+        context = Context(ObjectIndex(), self.kubernetes_version)  # single-object rules see no index
         for rule in self.rules.object_rules:
-            self._run_rule(rule, targets, context, document)
-        wanted_later = any(True for rule in self.rules.cross_rules for _ in targets.for_policy(rule.policy))
-        if not wanted_later:
-            self._release(entry)
+            applied = False
+            for target in targets.for_policy(rule.policy):
+                applied = True
+                for violation in _violations(rule, target, context):
+                    result.findings.append(self.stamp.finding(rule.id, entry, document, violation, target))
+            if applied:
+                entry.applied.append(rule.id)
+        if any(True for rule in self.rules.cross_rules for _ in targets.for_policy(rule.policy)):
+            result.kept.append(entry)
+        else:
+            result.checked.append(entry.checked())
 
-    def _schema_findings(self, entry: ObjectEntry, document: Document) -> None:
+    def _schema_findings(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
         assert self.schemas is not None
         api_version, kind = entry.ref.api_version, entry.ref.kind
         if not self.schemas.known(api_version, kind):
-            if self.strict:
-                self._add(
-                    SCHEMA_INVALID,
-                    entry,
-                    document,
-                    Violation(
-                        f"no schema for {kind} {api_version} in Kubernetes {self.schemas.version} "
-                        "(an unknown kind, or an API version this release does not serve)",
-                        ("kind",),
-                    ),
-                    None,
-                )
-                self.applied[id(entry)].append(SCHEMA_INVALID)
-            else:
-                self.unknown_kind += 1
+            if not self.strict:
+                result.unknown_kind += 1
+                return
+            entry.applied.append(SCHEMA_INVALID)
+            violation = Violation(
+                f"no schema for {kind} {api_version} in Kubernetes {self.schemas.version} "
+                "(an unknown kind, or an API version this release does not serve)",
+                ("kind",),
+            )
+            result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
             return
-        self.applied[id(entry)].append(SCHEMA_INVALID)
+        entry.applied.append(SCHEMA_INVALID)
         for count, problem in enumerate(self.schemas.problems(dict(entry.data))):
             if count == MAX_SCHEMA_PROBLEMS:
                 break
             field_name = format_field_path(problem.path)
             message = f"{field_name}: {problem.message}" if field_name else problem.message
-            self._add(SCHEMA_INVALID, entry, document, Violation(message, problem.path), None)
+            violation = Violation(message, problem.path)
+            result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
 
-    def _run_rule(self, rule: CompiledPolicy, targets: ObjectTargets, context: Context, document: Document | None) -> None:
-        entry = targets.object.entry
-        applied = False
-        for target in targets.for_policy(rule.policy):
-            applied = True
-            for violation in _violations(rule, target, context):
-                self._add(rule.id, entry, document, violation, target)
-        if applied:
-            self.applied[id(entry)].append(rule.id)
 
-    # ---- phase 2: rules across objects ----------------------------------------------------
+class Stamper:
+    """Turns violations into findings: rule id, severity, location, suppression."""
 
-    def check_cross(self) -> None:
-        if not self.rules.cross_rules:
-            return
-        context = Context(self.index, self.kubernetes_version)
-        for entry in self.entries:
-            targets = ObjectTargets.of(entry)
-            for rule in self.rules.cross_rules:
-                self._run_rule(rule, targets, context, None)
-        self._locate_pending()
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
 
-    def _locate_pending(self) -> None:
-        """Re-read only the documents that have cross-object findings, to place them."""
-        by_source: dict[str, list[ObjectEntry]] = {}
-        for entry in self.entries:
-            if id(entry) in self._pending:
-                by_source.setdefault(entry.source, []).append(entry)
-        for source, entries in by_source.items():
-            text = self._source_text(source)
-            documents: dict[int, Document | None] = {}
-            for entry in entries:
-                if entry.doc_index not in documents:
-                    documents[entry.doc_index] = (
-                        load_document_at(text, source, entry.line_span, entry.doc_index, self.limits)
-                        if text is not None
-                        else None
-                    )
-                document = documents[entry.doc_index]
-                for rule_id, violation, target in self._pending[id(entry)]:
-                    self.findings.append(self._finding(rule_id, entry, document, violation, target))
-
-    def _source_text(self, source: str) -> str | None:
-        if source == STDIN_NAME:
-            return self.stdin_text
-        try:
-            return read_text(Source(source, Path(source)), self.limits)
-        except LoadError:
-            return None  # changed since it was read: fall back to the object's start
-
-    # ---- findings ----------------------------------------------------------------------------
-
-    def _add(self, rule_id: str, entry: ObjectEntry, document: Document | None, violation: Violation, target: Target | None) -> None:
-        if document is None:
-            self._pending.setdefault(id(entry), []).append((rule_id, violation, target))
-            return
-        self.findings.append(self._finding(rule_id, entry, document, violation, target))
-
-    def _finding(self, rule_id: str, entry: ObjectEntry, document: Document | None, violation: Violation, target: Target | None) -> Finding:
-        base = target.path if target is not None else ()
-        path = base + violation.path
+    def finding(
+        self, rule_id: str, entry: ObjectEntry, document: Document | None, violation: Violation, target: Target | None
+    ) -> Finding:
+        path = (target.path if target is not None else ()) + violation.path
         if document is not None:
             line, column = document.position(entry.base + path)
         else:
@@ -321,7 +316,6 @@ class _Checker:
         severity = self.rules.severities[rule_id]
         if violation.severity and severity == policy.severity:
             severity = violation.severity  # a case-dependent default, unless the config overrode it
-        container = target.container.name if target is not None and target.container else None
         return Finding(
             rule=rule_id,
             severity=severity,
@@ -330,23 +324,22 @@ class _Checker:
             line=line,
             column=column,
             object=entry.ref,
-            container=container,
+            container=target.container.name if target is not None and target.container else None,
             path=format_field_path(path),
             remediation=policy.remediation,
             suppressed=_is_suppressed(rule_id, entry.suppressed_rules),
         )
 
-    def _load_finding(self, error: LoadError, source: str) -> None:
+    def load_error(self, findings: list[Finding], error: LoadError, source: str) -> None:
         location = error.location
         line = location.line if location and location.line else 1
         column = location.column if location and location.column else 1
-        self._yaml_invalid(source, (line, column), error.message)
+        self.yaml_invalid(findings, source, (line, column), error.message)
 
-    def _yaml_invalid(self, source: str, where: tuple[int, int], message: str) -> None:
+    def yaml_invalid(self, findings: list[Finding], source: str, where: tuple[int, int], message: str) -> None:
         if not self.rules.enabled(YAML_INVALID):
             return
-        policy = self.rules.compiled[YAML_INVALID].policy
-        self.findings.append(
+        findings.append(
             Finding(
                 rule=YAML_INVALID,
                 severity=self.rules.severities[YAML_INVALID],
@@ -354,32 +347,91 @@ class _Checker:
                 file=source,
                 line=where[0],
                 column=where[1],
-                remediation=policy.remediation,
+                remediation=self.rules.compiled[YAML_INVALID].policy.remediation,
             )
         )
 
-    def _release(self, entry: ObjectEntry) -> None:
-        """Drop what no later phase needs (only the index keeps whole objects)."""
-        self.checked.append(self._checked(entry))
-        self.applied.pop(id(entry), None)
-        self.entries.pop()
 
-    def _checked(self, entry: ObjectEntry) -> CheckedObject:
-        return CheckedObject(entry.ref, entry.source, entry.line, entry.column, tuple(sorted(set(self.applied.get(id(entry), ())))))
+class _Merger:
+    """Phase 2: gathers file results in order, builds the index, runs cross-object rules."""
+
+    def __init__(self, checker: FileChecker) -> None:
+        self.checker = checker
+        self.rules = checker.rules
+        self.index = ObjectIndex()
+        self.findings: list[Finding] = []
+        self.checked: list[CheckedObject] = []
+        self.kept: list[ObjectEntry] = []
+        self.stdin_text: str | None = None
+        self.files = self.documents = self.not_kubernetes = self.unknown_kind = 0
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        self.findings.extend(result.findings)
+        self.checked.extend(result.checked)
+        self.documents += result.documents
+        self.not_kubernetes += result.not_kubernetes
+        self.unknown_kind += result.unknown_kind
+        if result.text is not None:
+            self.stdin_text = result.text
+        for entry in result.kept:
+            self.index.add(entry)
+            self.kept.append(entry)
+
+    def check_cross(self) -> None:
+        context = Context(self.index, self.checker.kubernetes_version)
+        pending: dict[int, list[tuple[str, Violation, Target]]] = {}
+        for entry in self.kept:
+            targets = ObjectTargets.of(entry)
+            for rule in self.rules.cross_rules:
+                applied = False
+                for target in targets.for_policy(rule.policy):
+                    applied = True
+                    for violation in _violations(rule, target, context):
+                        pending.setdefault(id(entry), []).append((rule.id, violation, target))
+                if applied:
+                    entry.applied.append(rule.id)
+        self._locate(pending)
+        self.checked.extend(entry.checked() for entry in self.kept)
+
+    def _locate(self, pending: dict[int, list[tuple[str, Violation, Target]]]) -> None:
+        """Re-read only the documents that have cross-object findings, to place them."""
+        by_source: dict[str, list[ObjectEntry]] = {}
+        for entry in self.kept:
+            if id(entry) in pending:
+                by_source.setdefault(entry.source, []).append(entry)
+        stamp = self.checker.stamp
+        for source, entries in by_source.items():
+            text = self._source_text(source)
+            documents: dict[int, Document | None] = {}
+            for entry in entries:
+                if entry.doc_index not in documents:
+                    documents[entry.doc_index] = (
+                        load_document_at(text, source, entry.line_span, entry.doc_index, self.checker.limits)
+                        if text is not None
+                        else None
+                    )
+                for rule_id, violation, target in pending[id(entry)]:
+                    self.findings.append(stamp.finding(rule_id, entry, documents[entry.doc_index], violation, target))
+
+    def _source_text(self, source: str) -> str | None:
+        if source == STDIN_NAME:
+            return self.stdin_text
+        try:
+            return read_text(Source(source, Path(source)), self.checker.limits)
+        except LoadError:
+            return None  # changed since it was read: fall back to the object's start
 
     def result(self, fail_on: str) -> CheckResult:
-        if fail_on not in (*SEVERITY_RANK, "never"):
-            raise KgenError(f"--fail-on {fail_on!r} is not one of error, warning, info, never")
-        checked = self.checked + [self._checked(e) for e in self.entries]
         findings = tuple(sorted(self.findings, key=Finding.sort_key))
-        counts = {s: 0 for s in ("error", "warning", "info")}
+        counts = {severity: 0 for severity in ("error", "warning", "info")}
         for finding in findings:
             if not finding.suppressed:
                 counts[finding.severity] += 1
         summary = Summary(
             files=self.files,
             documents=self.documents,
-            objects=len(checked),
+            objects=len(self.checked),
             skipped_not_kubernetes=self.not_kubernetes,
             skipped_unknown_kind=self.unknown_kind,
             suppressed=sum(1 for f in findings if f.suppressed),
@@ -389,9 +441,9 @@ class _Checker:
             findings=findings,
             summary=summary,
             rules=self.rules.infos(),
-            objects=tuple(sorted(checked, key=lambda c: (c.file, c.line, c.column))),
+            objects=tuple(sorted(self.checked, key=lambda c: (c.file, c.line, c.column))),
             fail_on=fail_on,
-            kubernetes_version=self.kubernetes_version,
+            kubernetes_version=self.checker.kubernetes_version,
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from kgen.check.result import ObjectRef
+from kgen.check.result import CheckedObject, ObjectRef
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import REPLICATED, api_group, get_path
 
@@ -37,6 +37,10 @@ class ObjectEntry:
     column: int
     suppressed_rules: frozenset[str] = frozenset()
     pod_spec_path: FieldPath | None = None
+    applied: list[str] = field(default_factory=list)  # ids of the rules that looked at it
+
+    def checked(self) -> CheckedObject:
+        return CheckedObject(self.ref, self.source, self.line, self.column, tuple(sorted(set(self.applied))))
 
     @property
     def kind(self) -> str:

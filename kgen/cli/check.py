@@ -37,6 +37,7 @@ def use_color(choice: str) -> bool:
 @click.option("--no-schema", is_flag=True, help="Skip validation against the Kubernetes API schemas.")
 @click.option("--show-suppressed", is_flag=True, help="Also show findings suppressed by kgen.dev/ignore annotations.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for large trees (default: the number of CPU cores).")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -52,6 +53,7 @@ def check(
     no_schema: bool,
     show_suppressed: bool,
     color: str,
+    jobs: int | None,
 ) -> None:
     """Check Kubernetes manifests for production readiness.
 
@@ -81,6 +83,7 @@ def check(
         policy_dirs=policy_dirs,
         enable=enable,
         disable=disable,
+        jobs=jobs or os.cpu_count() or 1,
     )
     result = run_check(options)
     report = REPORTERS[output_format](
