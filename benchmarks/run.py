@@ -1,0 +1,267 @@
+"""kgen benchmark: prints a table of timings, ratios and peak memory.
+
+    python benchmarks/run.py                      # the shared corpus, 5 runs each
+    python benchmarks/run.py --with-checkov       # also Checkov, in its own venv
+    python benchmarks/run.py --corpus DIR --runs 1 --big-docs 500 --profiles 20   # quick
+
+Every figure is measured in this one run, side by side: the floor (reading
+every document with PyYAML's C loader), kgen check, Checkov (optional), one
+small file, a large generated tree (linearity, memory, --jobs), render of
+generated profiles, and diff against a shuffled copy. Each command runs in a
+fresh process; its peak RSS comes from wait4().
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+WORK = HERE / ".work"
+SMALL_FILE = REPO / "fixtures" / "manifests" / "deployment.yaml"
+
+
+@dataclass
+class Figure:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def row(self, ratios: str = "") -> str:
+        if not self.seconds:
+            return f"| {self.name} | – | – | – | – | {self.note} |"
+        rss = f"{max(self.rss_mb):.0f}" if self.rss_mb else "–"
+        spread = f"{min(self.seconds):.3f} / {max(self.seconds):.3f}"
+        return f"| {self.name} | {self.median:.3f} | {spread} | {rss} | {ratios} | {self.note} |"
+
+
+def timed(command: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...] = (0, 1)) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one run of ``command`` in a fresh process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in ok:
+        stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        raise SystemExit(f"benchmark command failed ({code}): {' '.join(command)}\n{stderr[-2000:]}")
+    if process.stderr:
+        process.stderr.close()
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(name: str, command: list[str], runs: int, note: str = "", ok: tuple[int, ...] = (0, 1)) -> Figure:
+    figure = Figure(name, note=note)
+    for _ in range(runs):
+        seconds, rss = timed(command, ok=ok)
+        figure.seconds.append(seconds)
+        figure.rss_mb.append(rss)
+    return figure
+
+
+def kgen(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kgen", *args]
+
+
+FLOOR_SCRIPT = """
+import sys, pathlib, yaml
+n = 0
+for root in sys.argv[1:]:
+    for path in sorted(pathlib.Path(root).rglob("*")):
+        if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
+            with open(path, "rb") as handle:
+                for _ in yaml.load_all(handle, Loader=yaml.CSafeLoader):
+                    n += 1
+"""
+
+
+def floor_command(root: Path) -> list[str]:
+    return [sys.executable, "-c", FLOOR_SCRIPT, str(root)]
+
+
+def count_documents(root: Path) -> tuple[int, int]:
+    import yaml
+
+    files = docs = 0
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
+            files += 1
+            with open(path, "rb") as handle:
+                try:
+                    docs += sum(1 for d in yaml.load_all(handle, Loader=yaml.CSafeLoader) if d is not None)
+                except yaml.YAMLError:
+                    pass
+    return files, docs
+
+
+def replicate(corpus: Path, target: Path, documents: int) -> int:
+    """Copy the corpus under new folder names until it holds ``documents`` documents."""
+    _, per_copy = count_documents(corpus)
+    copies = max(1, -(-documents // max(per_copy, 1)))
+    if target.exists():
+        shutil.rmtree(target)
+    for copy in range(copies):
+        shutil.copytree(corpus, target / f"copy-{copy:03d}")
+    return copies * per_copy
+
+
+def shuffled_copy(corpus: Path, target: Path, seed: int = 7) -> None:
+    """Documents, keys and named lists reordered and re-emitted in another style."""
+    import yaml
+
+    rng = random.Random(seed)
+    if target.exists():
+        shutil.rmtree(target)
+    for path in sorted(corpus.rglob("*")):
+        if path.suffix not in (".yaml", ".yml", ".json") or not path.is_file():
+            continue
+        try:
+            docs = [d for d in yaml.load_all(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) if d is not None]
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue
+        rng.shuffle(docs)
+        out = target / path.relative_to(corpus)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(yaml.dump_all([_shuffle(d, rng) for d in docs], Dumper=yaml.CSafeDumper, sort_keys=False, width=200))
+
+
+def _shuffle(node: object, rng: random.Random) -> object:
+    if isinstance(node, dict):
+        items = list(node.items())
+        rng.shuffle(items)
+        return {k: _shuffle(v, rng) for k, v in items}
+    if isinstance(node, list):
+        items = [_shuffle(v, rng) for v in node]
+        if items and all(isinstance(i, dict) and "name" in i for i in items):
+            rng.shuffle(items)
+        return items
+    return node
+
+
+def profiles(target: Path, count: int) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    kinds = ["web", "batch", "database"]
+    for index in range(count):
+        kind = kinds[index % 3]
+        lines = [f"name: app-{index:04d}", f"type: {kind}", f"image: ghcr.io/acme/app-{index:04d}:1.{index}.0", "namespace: bench"]
+        if kind == "web":
+            lines += ["port: 8080", "health: {path: /healthz}", "replicas: {min: 2, max: 8}", "autoscale: {cpu: 70}"]
+        elif kind == "database":
+            lines += ["port: 5432", "replicas: 3", "storage: 20Gi"]
+        elif index % 2:
+            lines += ['schedule: "0 3 * * *"']
+        (target / f"app-{index:04d}.yaml").write_text("\n".join(lines) + "\n")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
+
+
+def checkov_binary() -> Path:
+    venv = WORK / "checkov-venv"
+    binary = venv / "bin" / "checkov"
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "checkov"], check=True)
+    return binary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--big-docs", type=int, default=10_000, help="documents in the generated large tree")
+    parser.add_argument("--profiles", type=int, default=1000, help="profiles generated for the render figure")
+    parser.add_argument("--with-checkov", action="store_true", help="install Checkov in its own venv and time it too")
+    parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    args = parser.parse_args()
+
+    corpus: Path = args.corpus.resolve()
+    WORK.mkdir(exist_ok=True)
+    runs = args.runs
+    files, docs = count_documents(corpus)
+    print(f"machine: {machine()}")
+    print(f"corpus: {corpus} ({files} files, {docs} documents); {runs} runs per figure\n")
+
+    floor = measure("floor: PyYAML C loader reads every document", floor_command(corpus), runs)
+    check = measure("kgen check corpus (default rules, schema validation)", kgen("check", str(corpus), "--no-config", "-f", "json"), runs)
+    check1 = measure("kgen check corpus --jobs 1", kgen("check", str(corpus), "--no-config", "-f", "json", "--jobs", "1"), runs)
+    small = measure("kgen check one small file", kgen("check", str(SMALL_FILE), "--no-config"), runs)
+    checkov = Figure("Checkov, corpus", note="skipped: run with --with-checkov")
+    checkov_small = Figure("Checkov, one small file", note="skipped: run with --with-checkov")
+    if args.with_checkov:
+        binary = str(checkov_binary())
+        checkov = measure("Checkov, corpus", [binary, "-d", str(corpus), "--framework", "kubernetes", "--quiet", "--compact", "-o", "json"], runs)
+        checkov_small = measure("Checkov, one small file", [binary, "-f", str(SMALL_FILE), "--framework", "kubernetes", "--quiet", "--compact", "-o", "json"], runs)
+
+    big = WORK / "big"
+    sizes = sorted({max(1, args.big_docs // 4), max(1, args.big_docs // 2), args.big_docs})
+    tree_figures = []
+    for size in sizes:
+        real = replicate(corpus, big, size)
+        tree_figures.append((real, measure(f"kgen check tree of {real} documents", kgen("check", str(big), "--no-config", "-f", "json"), max(1, runs // 2))))
+    big_jobs1 = measure(f"kgen check tree of {tree_figures[-1][0]} documents --jobs 1", kgen("check", str(big), "--no-config", "-f", "json", "--jobs", "1"), max(1, runs // 2))
+
+    profile_dir = WORK / "profiles"
+    profiles(profile_dir, args.profiles)
+    render = measure(f"kgen render {args.profiles} profiles", kgen("render", str(profile_dir), "-o", str(WORK / "rendered")), runs, ok=(0,))
+    shuffled = WORK / "shuffled"
+    shuffled_copy(corpus, shuffled)
+    diff = measure("kgen diff corpus vs shuffled copy", kgen("diff", str(corpus), str(shuffled), "--format", "json"), runs)
+
+    def ratio(a: Figure, b: Figure) -> float:
+        return a.median / b.median if a.seconds and b.seconds else float("nan")
+
+    rows = [
+        "| figure | median s | min / max s | peak RSS MB | ratio | note |",
+        "|---|---|---|---|---|---|",
+        floor.row(),
+        check.row(f"{ratio(check, floor):.2f}× floor (target ≤ 1.5×)" + (f"; Checkov/kgen {ratio(checkov, check):.1f}× (target ≥ 20×)" if checkov.seconds else "")),
+        check1.row(f"{ratio(check1, floor):.2f}× floor"),
+        checkov.row(),
+        small.row("target ≤ 0.3 s" + (f"; Checkov/kgen {ratio(checkov_small, small):.1f}× (target ≥ 5×)" if checkov_small.seconds else "")),
+        checkov_small.row(),
+    ]
+    base_docs, base = tree_figures[0]
+    for real, figure in tree_figures:
+        per_doc = figure.median / real * 1000
+        rows.append(figure.row(f"{per_doc:.3f} ms/doc; {figure.median / base.median:.2f}× time for {real / base_docs:.1f}× docs"))
+    rows.append(big_jobs1.row(f"--jobs {os.cpu_count()} is {ratio(big_jobs1, tree_figures[-1][1]):.2f}× faster (target ≥ 1.6×)"))
+    rows.append(render.row(f"{args.profiles / render.median:.0f} profiles/s (target ≥ 200)"))
+    rows.append(diff.row(f"{ratio(diff, check):.2f}× check time (target ≤ 3×)"))
+    table = "\n".join(rows)
+    print(table)
+    if args.markdown:
+        args.markdown.write_text(f"machine: {machine()}\n\n{table}\n")
+
+
+if __name__ == "__main__":
+    main()
