@@ -1,0 +1,126 @@
+"""Two sides -> a DiffResult: match objects by key, compare, redact, assess risks."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+from kgen.diff.compare import RawChange, compare
+from kgen.diff.normalize import NamedList, Quantity, normalize
+from kgen.diff.objects import Side, SourceObject
+from kgen.diff.paths import ANY, Path, PatternPath, covers, segment_matches
+from kgen.diff.result import (
+    ADDED,
+    CHANGED,
+    REDACTED,
+    REMOVED,
+    DiffResult,
+    FieldChange,
+    ObjectDiff,
+    ObjectKey,
+)
+from kgen.diff.risks import Pair, assess
+
+#: Secret fields whose values are never shown (the last-applied annotation
+#: of a Secret holds its data too).
+_SECRET_FIELDS: tuple[PatternPath, ...] = (
+    ("data", ANY),
+    ("stringData", ANY),
+    ("metadata", "annotations", "kubectl.kubernetes.io/last-applied-configuration"),
+)
+
+
+def diff_sides(old: Side, new: Side, ignores: tuple[PatternPath, ...]) -> DiffResult:
+    """Every object that differs, in key order; unchanged objects are counted."""
+    objects: list[ObjectDiff] = []
+    unchanged = 0
+    for key in sorted(set(old.objects) | set(new.objects)):
+        found = _diff_object(key, old.objects.get(key), new.objects.get(key), ignores)
+        if found is None:
+            unchanged += 1
+        else:
+            objects.append(found)
+    return DiffResult(tuple(objects), unchanged, old.ignored, new.ignored)
+
+
+def _diff_object(
+    key: ObjectKey,
+    before: Optional[SourceObject],
+    after: Optional[SourceObject],
+    ignores: tuple[PatternPath, ...],
+) -> Optional[ObjectDiff]:
+    secret = _is_secret(key)
+    if before is None or after is None:
+        present = after if after is not None else before
+        assert present is not None  # the key came from one of the sides
+        pair = Pair(key, before.data if before else None, after.data if after else None)
+        content = _redact((), to_display(normalize(present.data, key.group, ignores)), secret)[0]
+        return ObjectDiff(
+            key,
+            ADDED if before is None else REMOVED,
+            before.api_version if before else None,
+            after.api_version if after else None,
+            before.location if before else None,
+            after.location if after else None,
+            risks=assess(pair, ignores),
+            content=content,
+        )
+    raw = compare(normalize(before.data, key.group, ignores), normalize(after.data, key.group, ignores))
+    if not raw:
+        return None
+    changes = tuple(_field_change(change, secret) for change in raw)
+    return ObjectDiff(
+        key,
+        CHANGED,
+        before.api_version,
+        after.api_version,
+        before.location,
+        after.location,
+        changes=changes,
+        risks=assess(Pair(key, before.data, after.data, changes), ignores),
+    )
+
+
+def _is_secret(key: ObjectKey) -> bool:
+    return key.group == "" and key.kind == "Secret"
+
+
+def _field_change(change: RawChange, secret: bool) -> FieldChange:
+    old, old_redacted = _redact(change.path, to_display(change.old), secret)
+    new, new_redacted = _redact(change.path, to_display(change.new), secret)
+    return FieldChange(change.path, change.op, old, new, old_redacted or new_redacted)
+
+
+def to_display(value: Any) -> Any:
+    """A canonical value -> plain data as the manifest wrote it (named lists as lists)."""
+    if isinstance(value, Quantity):
+        return value.text
+    if isinstance(value, NamedList):
+        return [to_display(item) for item in value.values()]
+    if isinstance(value, dict):
+        return {key: to_display(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_display(item) for item in value]
+    return value
+
+
+def _redact(path: Path, value: Any, secret: bool) -> tuple[Any, bool]:
+    """Secret values at or below ``path`` replaced by REDACTED; whether any were."""
+    if not secret or value is None:
+        return value, False
+    if any(covers(pattern, path) for pattern in _SECRET_FIELDS):
+        return REDACTED, True
+    result = value
+    for pattern in _SECRET_FIELDS:
+        if len(path) < len(pattern) and all(segment_matches(p, s) for p, s in zip(pattern, path)):
+            result = _redact_below(result, pattern[len(path) :])
+    return result, result != value
+
+
+def _redact_below(value: Any, rest: Iterable[str]) -> Any:
+    head, *tail = rest
+    if not isinstance(value, dict):
+        return value
+    return {
+        key: (_redact_below(item, tail) if tail else REDACTED) if segment_matches(head, key) else item
+        for key, item in value.items()
+    }

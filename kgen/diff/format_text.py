@@ -1,0 +1,110 @@
+"""The text format: one block per object, one line per field, risk notes first.
+
+::
+
+    ~ apps/Deployment shop/web  (new/web.yaml:1)
+      ! container web: memory limit lowered 512Mi → 256Mi; the container is OOM-killed when it uses more
+      spec.template.spec.containers[web].resources.limits.memory: 512Mi → 256Mi
+      + spec.template.spec.containers[web].env[DEBUG]: {name: DEBUG, value: "1"}
+      - metadata.labels.team: shop
+
+ANSI colour only when asked (the CLI decides).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kgen.diff.result import ADDED, CHANGED, REDACTED, REMOVED, DiffResult, FieldChange, ObjectDiff
+from kgen.diff.values import block, inline, is_long, summary, text_diff
+from kgen.errors import Location
+
+ARROW = "→"
+SIGNS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
+
+
+@dataclass(frozen=True)
+class Style:
+    """ANSI sequences, or none."""
+
+    added: str = ""
+    removed: str = ""
+    changed: str = ""
+    risk: str = ""
+    dim: str = ""
+    reset: str = ""
+
+    def paint(self, colour: str, text: str) -> str:
+        return f"{colour}{text}{self.reset}" if colour else text
+
+
+PLAIN = Style()
+ANSI = Style(
+    added="\x1b[32m", removed="\x1b[31m", changed="\x1b[33;1m", risk="\x1b[35;1m", dim="\x1b[2m", reset="\x1b[0m"
+)
+
+
+def format_text(result: DiffResult, color: bool = False) -> str:
+    """The whole result as text; deterministic (same result, same bytes)."""
+    style = ANSI if color else PLAIN
+    lines: list[str] = []
+    for obj in result.objects:
+        lines.extend(object_lines(obj, style))
+        lines.append("")
+    lines.append(summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def object_lines(obj: ObjectDiff, style: Style = PLAIN, indent: str = "  ") -> list[str]:
+    """Header, risk notes and field lines of one object."""
+    sign = SIGNS[obj.change]
+    colour = {ADDED: style.added, REMOVED: style.removed, CHANGED: style.changed}[obj.change]
+    header = style.paint(colour, f"{sign} {obj.key.display()}")
+    source = _source(obj)
+    lines = [f"{header}  {style.paint(style.dim, f'({source})')}" if source else header]
+    lines.extend(f"{indent}{style.paint(style.risk, '! ' + risk.reason)}" for risk in obj.risks)
+    for change in obj.changes:
+        lines.extend(indent + line for line in field_lines(change, style))
+    return lines
+
+
+def field_lines(change: FieldChange, style: Style = PLAIN) -> list[str]:
+    """The line(s) of one field change, without indent."""
+    path = change.path_text
+    if change.op == ADDED:
+        return _with_value(style.paint(style.added, "+ ") + path, change.new, style.added, style)
+    if change.op == REMOVED:
+        return _with_value(style.paint(style.removed, "- ") + path, change.old, style.removed, style)
+    if change.redacted and change.old == REDACTED and change.new == REDACTED:
+        return [f"{path}: secret value changed ({REDACTED})"]
+    old, new = change.old, change.new
+    if isinstance(old, str) and isinstance(new, str) and ("\n" in old or "\n" in new):
+        return [f"{path}:"] + [f"    {_diff_colour(line, style)}" for line in text_diff(old, new)]
+    if is_long(old) or is_long(new):
+        return (
+            [f"{path}:"]
+            + [f"    {style.paint(style.removed, '- ' + line)}" for line in block(old)]
+            + [f"    {style.paint(style.added, '+ ' + line)}" for line in block(new)]
+        )
+    return [f"{path}: {style.paint(style.removed, inline(old))} {ARROW} {style.paint(style.added, inline(new))}"]
+
+
+def _with_value(head: str, value: object, colour: str, style: Style) -> list[str]:
+    if is_long(value):
+        return [f"{head}:"] + [f"    {style.paint(colour, line)}" for line in block(value)]
+    return [f"{head}: {style.paint(colour, inline(value))}"]
+
+
+def _diff_colour(line: str, style: Style) -> str:
+    if line.startswith("+"):
+        return style.paint(style.added, line)
+    if line.startswith("-"):
+        return style.paint(style.removed, line)
+    return style.paint(style.dim, line) if line.startswith("@@") else line
+
+
+def _source(obj: ObjectDiff) -> str:
+    where: Location | None = obj.old_source if obj.change == REMOVED else obj.new_source
+    if where is None:
+        return ""
+    return f"{where.file}:{where.line}" if where.line > 0 else where.file

@@ -1,0 +1,119 @@
+"""What a diff produces: per object, the field changes and the risk notes.
+
+Formatters see only these types. Values in a FieldChange are plain data as
+the manifest spelled them (``512Mi``, not a number), Secret values already
+replaced by ``REDACTED``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kgen.diff.paths import Path, format_path
+from kgen.errors import Location
+
+#: Change of an object, and of a field inside it.
+ADDED = "added"
+REMOVED = "removed"
+CHANGED = "changed"
+
+#: What a Secret value (or any redacted value) prints as.
+REDACTED = "<redacted>"
+
+
+@dataclass(frozen=True, order=True)
+class ObjectKey:
+    """What identifies an object in a cluster: its API group (not version), kind, namespace, name."""
+
+    group: str
+    kind: str
+    namespace: str
+    name: str
+
+    def display(self) -> str:
+        """``apps/Deployment shop/web``; core-group kinds and cluster-scoped names go bare."""
+        kind = f"{self.group}/{self.kind}" if self.group else self.kind
+        name = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        return f"{kind} {name}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"group": self.group, "kind": self.kind, "namespace": self.namespace, "name": self.name}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs: ``op`` is added, removed or changed.
+
+    ``old`` is None when the field was added, ``new`` when it was removed.
+    ``redacted``: the values hold Secret data and were replaced.
+    """
+
+    path: Path
+    op: str
+    old: Any = None
+    new: Any = None
+    redacted: bool = False
+
+    @property
+    def path_text(self) -> str:
+        return format_path(self.path)
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A risk note: what the apply of this change may do, in one short reason.
+
+    ``code`` is a stable id (``immutable-field``, ``object-removed``, ...);
+    ``path`` the field it is about (empty for the whole object).
+    """
+
+    code: str
+    path: Path
+    reason: str
+
+    @property
+    def path_text(self) -> str:
+        return format_path(self.path)
+
+
+@dataclass(frozen=True)
+class ObjectDiff:
+    """One object that differs between the two sides."""
+
+    key: ObjectKey
+    change: str  # added | removed | changed
+    old_api_version: str | None
+    new_api_version: str | None
+    old_source: Location | None
+    new_source: Location | None
+    changes: tuple[FieldChange, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    content: Any = None  # the whole object (redacted) when added or removed
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """Every object that differs, in key order, and counts of the rest."""
+
+    objects: tuple[ObjectDiff, ...]
+    unchanged: int
+    ignored_old: int = 0  # documents without apiVersion/kind
+    ignored_new: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """Whether any object is added, removed or changed."""
+        return bool(self.objects)
+
+    @property
+    def risky(self) -> bool:
+        """Whether any change carries a risk note."""
+        return any(obj.risks for obj in self.objects)
+
+    def count(self, change: str) -> int:
+        return sum(1 for obj in self.objects if obj.change == change)
+
+    @property
+    def risk_count(self) -> int:
+        return sum(len(obj.risks) for obj in self.objects)
