@@ -123,24 +123,32 @@ def replicate(corpus: Path, target: Path, documents: int) -> int:
     return copies * per_copy
 
 
-def shuffled_copy(corpus: Path, target: Path, seed: int = 7) -> None:
-    """Documents, keys and named lists reordered and re-emitted in another style."""
+def shuffled_copy(corpus: Path, original: Path, target: Path, seed: int = 7) -> None:
+    """Two trees: the corpus files that load cleanly (diff refuses invalid YAML,
+    such as duplicate keys) as they are, and the same with documents, keys and
+    named lists reordered and re-emitted in another style."""
     import yaml
 
+    from kgen.errors import LoadError
+    from kgen.load.yamlload import load_text
+
     rng = random.Random(seed)
-    if target.exists():
-        shutil.rmtree(target)
+    for folder in (original, target):
+        if folder.exists():
+            shutil.rmtree(folder)
     for path in sorted(corpus.rglob("*")):
         if path.suffix not in (".yaml", ".yml", ".json") or not path.is_file():
             continue
-        try:
-            docs = [d for d in yaml.load_all(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) if d is not None]
-        except (yaml.YAMLError, UnicodeDecodeError):
+        text = path.read_text(encoding="utf-8")
+        loaded = list(load_text(text, str(path)))
+        if any(isinstance(d, LoadError) for d in loaded):
             continue
+        docs = [d.data for d in loaded]
         rng.shuffle(docs)
-        out = target / path.relative_to(corpus)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(yaml.dump_all([_shuffle(d, rng) for d in docs], Dumper=yaml.CSafeDumper, sort_keys=False, width=200))
+        for folder, content in ((original, text), (target, yaml.dump_all([_shuffle(d, rng) for d in docs], Dumper=yaml.CSafeDumper, sort_keys=False, width=200))):
+            out = folder / path.relative_to(corpus)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(content)
 
 
 def _shuffle(node: object, rng: random.Random) -> object:
@@ -233,9 +241,9 @@ def main() -> None:
     profile_dir = WORK / "profiles"
     profiles(profile_dir, args.profiles)
     render = measure(f"kgen render {args.profiles} profiles", kgen("render", str(profile_dir), "-o", str(WORK / "rendered")), runs, ok=(0,))
-    shuffled = WORK / "shuffled"
-    shuffled_copy(corpus, shuffled)
-    diff = measure("kgen diff corpus vs shuffled copy", kgen("diff", str(corpus), str(shuffled), "--format", "json"), runs)
+    original, shuffled = WORK / "diff-old", WORK / "diff-new"
+    shuffled_copy(corpus, original, shuffled)
+    diff = measure("kgen diff corpus vs shuffled copy", kgen("diff", str(original), str(shuffled), "--format", "json"), runs, ok=(0,))
 
     def ratio(a: Figure, b: Figure) -> float:
         return a.median / b.median if a.seconds and b.seconds else float("nan")

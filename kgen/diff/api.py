@@ -6,6 +6,7 @@ against the rendered ones; ``diff_paths`` is what ``kgen diff`` calls.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -13,7 +14,7 @@ from kgen.diff.engine import diff_sides
 from kgen.diff.format_json import format_json
 from kgen.diff.format_markdown import format_markdown
 from kgen.diff.format_text import format_text
-from kgen.diff.objects import read_side
+from kgen.diff.objects import SourceObject, pair_sides, read_side
 from kgen.diff.paths import parse_pattern
 from kgen.diff.result import DiffResult
 from kgen.errors import InputError
@@ -38,15 +39,26 @@ def diff_texts(old: Mapping[str, str], new: Mapping[str, str], options: DiffOpti
     KgenError (exit 2) for a text that does not parse, a bad ``--ignore``
     path, or an object defined twice on one side.
     """
+    return _diff(read_side(old, "old"), read_side(new, "new"), options)
+
+
+def _diff(old: list[SourceObject | None], new: list[SourceObject | None], options: DiffOptions) -> DiffResult:
     ignores = tuple(parse_pattern(text) for text in options.ignore)
-    return diff_sides(read_side(old, "old"), read_side(new, "new"), ignores)
+    return diff_sides(*pair_sides(old, new), ignores)
 
 
 def diff_paths(old: str, new: str, options: DiffOptions) -> DiffResult:
     """Compare two files or folders (recursive); ``-`` reads one side from stdin."""
     if old == STDIN and new == STDIN:
         raise InputError("only one side can be read from stdin (-)")
-    return diff_texts(_read(old), _read(new), options)
+    old_side = read_side(_read(old), "old", _root(old))
+    new_side = read_side(_read(new), "new", _root(new))
+    return _diff(old_side, new_side, options)
+
+
+def _root(path: str) -> str:
+    """Objects of a folder side are placed relative to the folder."""
+    return path if path != STDIN and os.path.isdir(path) else ""
 
 
 def _read(path: str) -> dict[str, str]:

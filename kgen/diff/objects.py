@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator, Mapping
 
 from kgen.diff.result import ObjectKey
@@ -19,6 +19,7 @@ class SourceObject:
     api_version: str
     data: Mapping[str, Any]
     location: Location
+    file: str = ""  # relative to the side's root
 
 
 @dataclass(frozen=True)
@@ -29,30 +30,62 @@ class Side:
     ignored: int
 
 
-def read_side(texts: Mapping[str, str], label: str) -> Side:
+def read_side(texts: Mapping[str, str], label: str, root: str = "") -> list[SourceObject]:
     """Every object in ``texts`` (source name -> YAML text), in source-name order.
 
     A text that does not parse raises its LoadError (file:line:col). Documents
-    without a string ``apiVersion`` and ``kind`` are counted, not kept;
-    ``kind: List`` documents contribute their items. Two objects with one key
-    raise a KgenError naming both places; ``label`` (old, new) says which side.
+    without a string ``apiVersion`` and ``kind`` are counted (as None), not
+    kept; ``kind: List`` documents contribute their items. ``root`` is the
+    side's folder: objects remember their file relative to it.
     """
-    objects: dict[ObjectKey, SourceObject] = {}
-    ignored = 0
+    found: list[SourceObject | None] = []
     for name in sorted(texts):
-        for found in _objects_of(texts[name], name):
-            if found is None:
-                ignored += 1
-                continue
-            first = objects.get(found.key)
-            if first is not None:
-                raise KgenError(
-                    f"{found.key.display()} is defined twice on the {label} side "
-                    f"(first at {first.location}); an object can be applied only once",
-                    found.location,
-                )
-            objects[found.key] = found
-    return Side(objects, ignored)
+        relative = _relative(name, root)
+        for item in _objects_of(texts[name], name):
+            found.append(None if item is None else replace(item, file=relative))
+    return found  # type: ignore[return-value]
+
+
+def pair_sides(old: list[SourceObject | None], new: list[SourceObject | None]) -> tuple[Side, Side]:
+    """Key both sides. An object found twice on one side (the same object in
+    several overlay folders) is keyed by its file too, on both sides, so
+    copies pair up file by file; twice in one file is an error."""
+    repeated = _repeated(old) | _repeated(new)
+    return _side(old, repeated, "old"), _side(new, repeated, "new")
+
+
+def _repeated(objects: list[SourceObject | None]) -> set[ObjectKey]:
+    seen: set[ObjectKey] = set()
+    again: set[ObjectKey] = set()
+    for item in objects:
+        if item is not None:
+            (again if item.key in seen else seen).add(item.key)
+    return again
+
+
+def _side(objects: list[SourceObject | None], repeated: set[ObjectKey], label: str) -> Side:
+    keyed: dict[ObjectKey, SourceObject] = {}
+    ignored = 0
+    for item in objects:
+        if item is None:
+            ignored += 1
+            continue
+        key = replace(item.key, file=item.file) if item.key in repeated else item.key
+        first = keyed.get(key)
+        if first is not None:
+            raise KgenError(
+                f"{item.key.display()} is defined twice in one file on the {label} side "
+                f"(first at {first.location}); an object can be applied only once",
+                item.location,
+            )
+        keyed[key] = replace(item, key=key)
+    return Side(keyed, ignored)
+
+
+def _relative(name: str, root: str) -> str:
+    if root and name.startswith(root.rstrip("/") + "/"):
+        return name[len(root.rstrip("/")) + 1 :]
+    return name.rsplit("/", 1)[-1] if root else name
 
 
 def _objects_of(text: str, source: str) -> Iterator[SourceObject | None]:

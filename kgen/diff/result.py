@@ -30,15 +30,21 @@ class ObjectKey:
     kind: str
     namespace: str
     name: str
+    #: Set only when one side holds several copies of the object (overlay folders):
+    #: the file it is in, relative to its side's root, so copies pair up file by file.
+    file: str = ""
 
     def display(self) -> str:
         """``apps/Deployment shop/web``; core-group kinds and cluster-scoped names go bare."""
         kind = f"{self.group}/{self.kind}" if self.group else self.kind
         name = f"{self.namespace}/{self.name}" if self.namespace else self.name
-        return f"{kind} {name}"
+        return f"{kind} {name}" + (f" (in {self.file})" if self.file else "")
 
     def as_dict(self) -> dict[str, str]:
-        return {"group": self.group, "kind": self.kind, "namespace": self.namespace, "name": self.name}
+        found = {"group": self.group, "kind": self.kind, "namespace": self.namespace, "name": self.name}
+        if self.file:
+            found["file"] = self.file
+        return found
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,7 @@ def test_colour_auto_follows_the_terminal_and_no_color(monkeypatch: pytest.Monke
         (["missing.yaml", "{same}"], "kgen: no such file or directory: missing.yaml"),
         (["-", "-"], "kgen: only one side can be read from stdin (-)"),
         (["{bad}", "{same}"], "kgen: {bad}:2:1: not valid YAML"),
-        (["{dup}", "{same}"], "kgen: {dup}:6:1: ConfigMap app is defined twice on the old side (first at {dup}:1:1)"),
+        (["{dup}", "{same}"], "kgen: {dup}:6:1: ConfigMap app is defined twice in one file on the old side (first at {dup}:1:1)"),
         (["{same}", "{same}", "--ignore", "a..b"], "kgen: --ignore 'a..b' is not a field path"),
     ],
 )

@@ -275,12 +275,25 @@ def test_documents_that_are_not_objects_are_counted_not_compared() -> None:
     assert (result.ignored_old, result.ignored_new) == (2, 1)
 
 
-def test_an_object_defined_twice_on_one_side_names_both_places() -> None:
+def test_an_object_defined_twice_in_one_file_names_both_places() -> None:
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
     with pytest.raises(KgenError) as caught:
-        diff_texts({"x.yaml": text, "y.yaml": "# y\n---\n" + text}, {}, DiffOptions())
+        diff_texts({"x.yaml": text + "---\n" + text}, {}, DiffOptions())
     message = str(caught.value)
-    assert message.startswith("y.yaml:3:1: ConfigMap a is defined twice on the old side (first at x.yaml:1:1)")
+    assert message.startswith(
+        "x.yaml:5:1: ConfigMap a is defined twice in one file on the old side (first at x.yaml:1:1)"
+    )
+
+
+def test_copies_of_an_object_in_several_files_pair_up_by_file() -> None:
+    # overlay folders hold the same object more than once; each copy is compared with its namesake
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {level: %s}\n"
+    old = {"dev/cm.yaml": text % "debug", "prod/cm.yaml": text % "info"}
+    new = {"dev/cm.yaml": text % "debug", "prod/cm.yaml": text % "warn"}
+    result = diff_texts(old, new, DiffOptions())
+    assert [(o.key.display(), o.change) for o in result.objects] == [("ConfigMap a (in prod/cm.yaml)", "changed")]
+    moved = diff_texts({"x.yaml": text % "info"}, {"y.yaml": text % "info"}, DiffOptions())
+    assert not moved.changed, "a single copy is matched wherever it sits"
 
 
 def test_a_side_that_does_not_parse_is_a_load_error_with_its_position() -> None:
