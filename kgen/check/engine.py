@@ -11,10 +11,11 @@ locate their findings by reading only the documents that have any.
 
 from __future__ import annotations
 
+import itertools
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from kgen.check.config import Config, find_config, load_config
 from kgen.check.index import ObjectEntry, ObjectIndex
@@ -70,6 +71,7 @@ class CheckOptions:
     disable: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
     jobs: int = 1
+    collect_objects: bool = True  # every checked object in the result (JUnit needs them)
 
 
 @dataclass
@@ -154,16 +156,21 @@ def prepare(options: CheckOptions) -> Setup:
     return Setup(options, config, version, strict, options.schema_validation)
 
 
-def run_check(options: CheckOptions) -> CheckResult:
+Progress = Callable[[int], None]  # called with the number of files checked so far
+
+
+def run_check(options: CheckOptions, progress: Progress | None = None) -> CheckResult:
     setup = prepare(options)
     checker = FileChecker(setup)  # validates config and policies before any file is read
     fail_on = options.fail_on or setup.config.fail_on or "warning"
     if fail_on not in (*SEVERITY_RANK, "never"):
         raise KgenError(f"fail-on {fail_on!r} is not one of error, warning, info, never")
-    sources = discover(options.paths, setup.config.exclude)
-    merger = _Merger(checker)
+    sources = iter(discover(options.paths, setup.config.exclude))
+    merger = _Merger(checker, options.collect_objects)
     for result in _check_all(checker, setup, sources, options.jobs):
         merger.add(result)
+        if progress is not None:
+            progress(merger.files)
     merger.check_cross()
     return merger.result(fail_on)
 
@@ -186,12 +193,12 @@ def _check_all(checker: "FileChecker", setup: Setup, sources: Iterable[Source], 
         pending.append(source)
         if len(pending) >= parallel.MIN_FILES:
             break
-    iterator = iter(sources)
     if len(pending) < parallel.MIN_FILES:
         for source in pending:
             yield checker.check(source)
         return
-    yield from parallel.check_in_pool(setup, [*pending, *iterator], jobs, multiprocessing.get_context())
+    rest = (s for s in sources if s.path is not None)  # stdin comes first or not at all on a command line
+    yield from parallel.check_in_pool(setup, itertools.chain(pending, rest), jobs, multiprocessing.get_context())
 
 
 class FileChecker:
@@ -293,9 +300,25 @@ class FileChecker:
             if count == MAX_SCHEMA_PROBLEMS:
                 break
             field_name = format_field_path(problem.path)
-            message = f"{field_name}: {problem.message}" if field_name else problem.message
+            message = _yaml11_hint(document, entry.base + problem.path) or problem.message
+            message = f"{field_name}: {message}" if field_name else message
             violation = Violation(message, problem.path)
             result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
+
+
+_YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+
+def _yaml11_hint(document: Document, path: FieldPath) -> str | None:
+    """A value that Kubernetes reads as a boolean although it was meant as text."""
+    written = document.source_text(path)
+    if written is None or written.lower() not in _YAML11_BOOLEANS:
+        return None
+    meaning = "true" if written.lower() in ("yes", "on", "y") else "false"
+    return (
+        f"{written} is read as the boolean {meaning} (YAML 1.1, as Kubernetes reads it), "
+        f'not as text; quote it: "{written}"'
+    )
 
 
 class Stamper:
@@ -355,8 +378,10 @@ class Stamper:
 class _Merger:
     """Phase 2: gathers file results in order, builds the index, runs cross-object rules."""
 
-    def __init__(self, checker: FileChecker) -> None:
+    def __init__(self, checker: FileChecker, collect_objects: bool) -> None:
         self.checker = checker
+        self.collect_objects = collect_objects
+        self.objects = 0
         self.rules = checker.rules
         self.index = ObjectIndex()
         self.findings: list[Finding] = []
@@ -368,7 +393,9 @@ class _Merger:
     def add(self, result: FileResult) -> None:
         self.files += 1
         self.findings.extend(result.findings)
-        self.checked.extend(result.checked)
+        self.objects += len(result.checked) + len(result.kept)
+        if self.collect_objects:
+            self.checked.extend(result.checked)
         self.documents += result.documents
         self.not_kubernetes += result.not_kubernetes
         self.unknown_kind += result.unknown_kind
@@ -392,7 +419,8 @@ class _Merger:
                 if applied:
                     entry.applied.append(rule.id)
         self._locate(pending)
-        self.checked.extend(entry.checked() for entry in self.kept)
+        if self.collect_objects:
+            self.checked.extend(entry.checked() for entry in self.kept)
 
     def _locate(self, pending: dict[int, list[tuple[str, Violation, Target]]]) -> None:
         """Re-read only the documents that have cross-object findings, to place them."""
@@ -431,7 +459,7 @@ class _Merger:
         summary = Summary(
             files=self.files,
             documents=self.documents,
-            objects=len(self.checked),
+            objects=self.objects,
             skipped_not_kubernetes=self.not_kubernetes,
             skipped_unknown_kind=self.unknown_kind,
             suppressed=sum(1 for f in findings if f.suppressed),

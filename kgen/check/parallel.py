@@ -7,7 +7,7 @@ output is identical to a single-process run.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from kgen.check.engine import FileChecker, FileResult, Setup
 from kgen.load.discover import Source
@@ -28,7 +28,12 @@ def _check(source: Source) -> FileResult:
     return _checker.check(source)
 
 
-def check_in_pool(setup: Setup, sources: Sequence[Source], jobs: int, context: Any) -> Iterator[FileResult]:
-    chunk = max(1, min(32, len(sources) // (jobs * 8)))
+#: Files handed to a worker at a time: large enough to amortise the hand-over,
+#: small enough that one huge file does not leave the other workers idle.
+CHUNK = 4
+
+
+def check_in_pool(setup: Setup, sources: Iterable[Source], jobs: int, context: Any) -> Iterator[FileResult]:
+    """Results in source order; ``sources`` is consumed lazily, never held whole."""
     with context.Pool(jobs, initializer=_start, initargs=(setup,)) as pool:
-        yield from pool.imap(_check, sources, chunksize=chunk)
+        yield from pool.imap(_check, sources, chunksize=CHUNK)

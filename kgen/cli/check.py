@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -22,6 +24,19 @@ def use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
+def _progress() -> Callable[[int], None]:
+    """A files-checked counter on the terminal, redrawn at most every half second."""
+    last = [0.0]
+
+    def show(files: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5:
+            last[0] = now
+            click.echo(f"\rkgen: checked {files} files", err=True, nl=False)
+
+    return show
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
@@ -37,6 +52,7 @@ def use_color(choice: str) -> bool:
 @click.option("--no-schema", is_flag=True, help="Skip validation against the Kubernetes API schemas.")
 @click.option("--show-suppressed", is_flag=True, help="Also show findings suppressed by kgen.dev/ignore annotations.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output.")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=64, show_default=True, metavar="MIB", help="Refuse files larger than this many MiB (a yaml-invalid finding).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for large trees (default: the number of CPU cores).")
 def check(
     paths: tuple[str, ...],
@@ -53,6 +69,7 @@ def check(
     no_schema: bool,
     show_suppressed: bool,
     color: str,
+    max_file_size: int,
     jobs: int | None,
 ) -> None:
     """Check Kubernetes manifests for production readiness.
@@ -69,6 +86,7 @@ def check(
       kgen check k8s/ --fail-on error --disable cpu-limits-missing
     """
     from kgen.check.engine import CheckOptions, run_check
+    from kgen.load.yamlload import Limits
     from kgen.report import REPORTERS
     from kgen.report.base import ReportOptions
 
@@ -84,8 +102,12 @@ def check(
         enable=enable,
         disable=disable,
         jobs=jobs or os.cpu_count() or 1,
+        limits=Limits(max_file_bytes=max_file_size * 1024 * 1024),
+        collect_objects=output_format == "junit",
     )
-    result = run_check(options)
+    result = run_check(options, _progress() if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
     report = REPORTERS[output_format](
         result, ReportOptions(color=output is None and use_color(color), show_suppressed=show_suppressed)
     )

@@ -133,6 +133,15 @@ class Document:
             node, mark = child, child_mark
         return (mark.line + 1, mark.column + 1)
 
+    def source_text(self, path: FieldPath) -> str | None:
+        """The scalar at ``path`` exactly as written (``yes``, ``0755``), if it exists."""
+        node = self.root
+        for key in path:
+            if node is None:
+                return None
+            node, _ = _child(node, key)
+        return node.value if isinstance(node, ScalarNode) else None
+
     def location(self, path: FieldPath) -> Location:
         line, column = self.position(path)
         return Location(self.source, line, column)

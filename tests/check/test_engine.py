@@ -302,7 +302,7 @@ def test_committed_rules_page_is_up_to_date() -> None:
 def test_internal_errors_are_exit_3_without_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import kgen.check.engine as engine
 
-    def boom(options: object) -> None:
+    def boom(options: object, progress: object = None) -> None:
         raise ValueError("kaput")
 
     monkeypatch.setattr(engine, "run_check", boom)
