@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from kgen.check.config import Config, find_config, load_config
-from kgen.check.index import ObjectEntry, ObjectIndex
+from kgen.check.index import ObjectEntry, ObjectIndex, is_indexed
 from kgen.check.policy import (
     CompiledPolicy,
     Policy,
@@ -138,6 +138,7 @@ class FileResult:
 
     findings: list[Finding] = field(default_factory=list)
     kept: list[ObjectEntry] = field(default_factory=list)  # objects the cross-object rules need
+    keys: list[tuple[str, str, str, str]] = field(default_factory=list)  # (namespace, group, kind, name) of every object
     checked: list[CheckedObject] = field(default_factory=list)
     documents: int = 0
     not_kubernetes: int = 0
@@ -275,7 +276,10 @@ class FileChecker:
                     result.findings.append(self.stamp.finding(rule.id, entry, document, violation, target))
             if applied:
                 entry.applied.append(rule.id)
-        if any(True for rule in self.rules.cross_rules for _ in targets.for_policy(rule.policy)):
+        result.keys.append(entry.key)
+        if self.rules.cross_rules and (
+            is_indexed(entry) or any(True for rule in self.rules.cross_rules for _ in targets.for_policy(rule.policy))
+        ):
             result.kept.append(entry)
         else:
             result.checked.append(entry.checked())
@@ -401,6 +405,7 @@ class _Merger:
         self.unknown_kind += result.unknown_kind
         if result.text is not None:
             self.stdin_text = result.text
+        self.index.keys.update(result.keys)
         for entry in result.kept:
             self.index.add(entry)
             self.kept.append(entry)

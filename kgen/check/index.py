@@ -17,10 +17,13 @@ from kgen.model.k8s import REPLICATED, api_group, get_path
 
 DEFAULT_NAMESPACE = "default"
 
-#: Kinds kept whole for cross-object rules.
-INDEXED_KINDS = frozenset(
-    {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DaemonSet", "HorizontalPodAutoscaler", "PodDisruptionBudget"}
-)
+#: Kinds besides workloads that are kept whole for cross-object rules.
+RELATION_KINDS = frozenset({"HorizontalPodAutoscaler", "PodDisruptionBudget"})
+
+
+def is_indexed(entry: "ObjectEntry") -> bool:
+    """Kept whole in the index: every workload (custom kinds included), HPA and PDB."""
+    return entry.kind in RELATION_KINDS or (entry.pod_spec_path is not None and entry.kind != "Pod")
 
 
 @dataclass
@@ -47,6 +50,10 @@ class ObjectEntry:
         return self.ref.kind
 
     @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.namespace, self.group, self.kind, self.ref.name)
+
+    @property
     def namespace(self) -> str:
         return self.ref.namespace or DEFAULT_NAMESPACE
 
@@ -63,12 +70,12 @@ class ObjectIndex:
     pdbs: list[ObjectEntry] = field(default_factory=list)
 
     def add(self, entry: ObjectEntry) -> None:
-        self.keys.add((entry.namespace, entry.group, entry.kind, entry.ref.name))
+        self.keys.add(entry.key)
         if entry.kind == "HorizontalPodAutoscaler":
             self.hpas.append(entry)
         elif entry.kind == "PodDisruptionBudget":
             self.pdbs.append(entry)
-        elif entry.pod_spec_path is not None and entry.kind in INDEXED_KINDS:
+        elif is_indexed(entry):
             self.workloads.append(entry)
 
     def has(self, namespace: str, api_version: Any, kind: Any, name: Any) -> bool:
@@ -104,16 +111,21 @@ class ObjectIndex:
             if pdb.namespace != workload.namespace:
                 continue
             selector = get_path(pdb.data, ("spec", "selector"))
-            if selector_matches(selector, labels, empty_matches_all=True):
+            if selector_matches(selector, labels, empty_matches_all=_empty_selects_all(pdb)):
                 yield pdb
 
     def workloads_for(self, pdb: ObjectEntry) -> Iterator[ObjectEntry]:
         selector = get_path(pdb.data, ("spec", "selector"))
         for workload in self.workloads:
             if workload.namespace == pdb.namespace and selector_matches(
-                selector, pod_labels(workload), empty_matches_all=True
+                selector, pod_labels(workload), empty_matches_all=_empty_selects_all(pdb)
             ):
                 yield workload
+
+
+def _empty_selects_all(pdb: ObjectEntry) -> bool:
+    """An empty PDB selector selects every pod in policy/v1, none in policy/v1beta1."""
+    return pdb.ref.api_version != "policy/v1beta1"
 
 
 def pod_labels(workload: ObjectEntry) -> Mapping[str, Any]:
@@ -138,7 +150,7 @@ def selector_matches(selector: Any, labels: Mapping[str, Any], empty_matches_all
     if not isinstance(match_labels, Mapping) or not isinstance(expressions, list):
         return False
     for key, value in match_labels.items():
-        if str(labels.get(key)) != str(value) or key not in labels:
+        if key not in labels or str(labels[key]) != str(value):
             return False
     return all(_expression_matches(e, labels) for e in expressions)
 
@@ -148,7 +160,10 @@ def _expression_matches(expression: Any, labels: Mapping[str, Any]) -> bool:
         return False
     key = expression.get("key")
     operator = expression.get("operator")
-    values = [str(v) for v in expression.get("values") or []]
+    raw_values = expression.get("values") or []
+    if not isinstance(key, str) or not isinstance(raw_values, list):
+        return False  # malformed: schema-invalid reports it; it selects nothing
+    values = [str(v) for v in raw_values]
     present = key in labels
     if operator == "In":
         return present and str(labels[key]) in values

@@ -11,7 +11,7 @@ CROSS_OBJECT = True
 
 def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
     spec = target.obj.get("spec")
-    if not isinstance(spec, Mapping) or "replicas" not in spec:
+    if not isinstance(spec, Mapping) or spec.get("replicas") is None:  # null is unset
         return
     for hpa in ctx.index.hpas_for(target.entry):
         yield Violation(

@@ -33,5 +33,10 @@ def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violatio
 
 
 def _requests(container: Mapping[str, Any], resource: str) -> bool:
-    requests = get_path(container, ("resources", "requests"))
-    return isinstance(requests, Mapping) and requests.get(resource) is not None
+    """Whether the container has a request for the resource, after Kubernetes' defaulting:
+    a limit with no request makes the request equal to the limit."""
+    for section in ("requests", "limits"):
+        values = get_path(container, ("resources", section))
+        if isinstance(values, Mapping) and values.get(resource) is not None:
+            return True
+    return False

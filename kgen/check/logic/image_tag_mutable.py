@@ -29,10 +29,10 @@ def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violatio
     tag, pinned = image_tag(image.strip())
     if pinned:
         return
-    mutable = {t.lower() for t in params["mutableTags"]}
+    mutable = set(params["mutableTags"])
     if tag is None:
         reason = "has no tag, so it means :latest"
-    elif tag.lower() in mutable:
+    elif tag in mutable:
         reason = f"uses the moving tag :{tag}"
     else:
         return

@@ -17,7 +17,7 @@ def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violatio
     spec = target.obj.get("spec")
     if not isinstance(spec, Mapping):
         return
-    if "maxUnavailable" in spec:
+    if spec.get("maxUnavailable") is not None:  # null (as a chart renders an empty value) is unset
         value = spec["maxUnavailable"]
         if (isinstance(value, int) and not isinstance(value, bool) and value == 0) or (
             isinstance(value, str) and _percent(value) == 0

@@ -15,7 +15,8 @@ def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violatio
     if replicas != 1 or any(True for _ in ctx.index.hpas_for(target.entry)):
         return
     spec = target.obj.get("spec")
-    said = "1" if isinstance(spec, Mapping) and "replicas" in spec else "1 (the default, as spec.replicas is not set)"
+    written = isinstance(spec, Mapping) and spec.get("replicas") is not None
+    said = "1" if written else "1 (the default, as spec.replicas is not set)"
     yield Violation(
         f"{target.kind} runs {said} replica and has no autoscaler; every rollout, crash or node "
         "drain is downtime",
