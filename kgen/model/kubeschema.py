@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 from kgen.errors import KgenError
 from kgen.load.yamlload import FieldPath
+from kgen.model.fastschema import Check, Compiler, Unsupported
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,25 @@ class KubeSchemas:
         suffix = "-local-strict" if strict else "-local"
         self.folder = _schema_root() / f"v{self.version}.0{suffix}"
         self._validators: dict[tuple[str, str], Any] = {}
+        self._fast: dict[tuple[str, str], Check] = {}
         self._registry: Any = None
+        self._compiler: Compiler | None = None
+        self._definitions_data: Any = None
 
     def known(self, api_version: str, kind: str) -> bool:
         return self._validator(api_version, kind) is not None
 
     def problems(self, obj: dict[str, Any]) -> Iterator[SchemaProblem]:
-        """Schema violations of ``obj``; nothing for kinds with no schema (see ``known``)."""
+        """Schema violations of ``obj``; nothing for kinds with no schema (see ``known``).
+
+        A compiled yes/no check answers first; only an object that fails it
+        is walked by jsonschema for the detailed errors.
+        """
         validator = self._validator(obj.get("apiVersion"), obj.get("kind"))
         if validator is None:
+            return
+        fast = self._fast.get((obj["apiVersion"], obj["kind"]))
+        if fast is not None and fast(obj):
             return
         errors = sorted(validator.iter_errors(obj), key=lambda e: (list(map(str, e.absolute_path)), e.message))
         for error in errors:
@@ -119,18 +130,32 @@ class KubeSchemas:
                 import jsonschema
 
                 validator = jsonschema.Draft202012Validator(schema, registry=self._get_registry())
+                try:
+                    self._fast[key] = self._get_compiler().compile(schema)
+                except Unsupported:
+                    pass  # jsonschema alone, for a schema outside the compiled subset
         self._validators[key] = validator
         return validator
+
+    def _definitions(self) -> Any:
+        if self._definitions_data is None:
+            with open(self.folder / "_definitions.json", encoding="utf-8") as handle:
+                self._definitions_data = json.load(handle)
+        return self._definitions_data
 
     def _get_registry(self) -> Any:
         if self._registry is None:
             from referencing import Registry, Resource
 
-            with open(self.folder / "_definitions.json", encoding="utf-8") as handle:
-                definitions = json.load(handle)
+            definitions = self._definitions()
             uri = definitions.get("$id", "https://kubernetes.io/api/_definitions.json")
             self._registry = Registry().with_resource(uri, Resource.from_contents(definitions))
         return self._registry
+
+    def _get_compiler(self) -> Compiler:
+        if self._compiler is None:
+            self._compiler = Compiler(self._definitions().get("$defs", {}))
+        return self._compiler
 
 
 def _kinds_of(schema: dict[str, Any]) -> set[str]:

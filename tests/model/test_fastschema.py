@@ -1,0 +1,105 @@
+"""The compiled schema check must agree with jsonschema, valid or not."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kgen.load.discover import discover, read_text
+from kgen.load.yamlload import Document, load_text
+from kgen.model.fastschema import Compiler, Unsupported
+from kgen.model.kubeschema import KubeSchemas
+
+from tests.conftest import REPO, SHARED
+
+
+def _objects() -> list[dict[str, Any]]:
+    found = []
+    for source in discover([str(SHARED / "corpus"), str(REPO / "fixtures")]):
+        try:
+            text = read_text(source)
+        except Exception:
+            continue
+        for document in load_text(text, source.name):
+            data = getattr(document, "data", None)
+            if isinstance(document, Document) and isinstance(data, dict):
+                if isinstance(data.get("apiVersion"), str) and isinstance(data.get("kind"), str):
+                    found.append(data)
+    return found
+
+
+OBJECTS = _objects()
+SCHEMAS = KubeSchemas("1.37")
+KNOWN = [o for o in OBJECTS if SCHEMAS.known(o["apiVersion"], o["kind"])]
+
+
+def agree(obj: dict[str, Any]) -> None:
+    key = (obj["apiVersion"], obj["kind"])
+    fast = SCHEMAS._fast[key]
+    slow_valid = not any(True for _ in SCHEMAS._validators[key].iter_errors(obj))
+    assert fast(obj) == slow_valid
+
+
+def test_every_real_object_gets_the_same_answer() -> None:
+    assert len(KNOWN) > 1000
+    for obj in KNOWN:
+        agree(obj)
+
+
+def test_every_kind_of_the_newest_version_compiles() -> None:
+    folder = SCHEMAS.folder
+    compiler = Compiler(SCHEMAS._definitions()["$defs"])
+    import json
+
+    for path in sorted(folder.glob("*.json")):
+        if path.name in ("_definitions.json", "all.json"):
+            continue
+        compiler.compile(json.loads(path.read_text()))
+
+
+def test_unknown_keywords_are_refused_not_ignored() -> None:
+    with pytest.raises(Unsupported):
+        Compiler({}).compile({"type": "integer", "minimum": 1})
+
+
+_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 70000), st.floats(allow_nan=False), st.text(max_size=5),
+    st.just([]), st.just({}), st.just([1, "a"]), st.just({"x": 1}),
+)
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, prefix + (index,))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_mutated_objects_get_the_same_answer(data: st.DataObject) -> None:
+    obj = copy.deepcopy(data.draw(st.sampled_from(KNOWN)))
+    paths = [p for p in _paths(obj) if len(p) > 2]
+    if not paths:
+        return
+    path = data.draw(st.sampled_from(paths))
+    parent = obj
+    for key in path[:-1]:
+        parent = parent[key]
+    action = data.draw(st.sampled_from(["replace", "delete", "extra"]))
+    if action == "replace":
+        parent[path[-1]] = data.draw(_VALUES)
+    elif action == "delete" and isinstance(parent, dict):
+        del parent[path[-1]]
+    elif isinstance(parent, dict):
+        parent[data.draw(st.text(min_size=1, max_size=6))] = data.draw(_VALUES)
+    agree(obj)
