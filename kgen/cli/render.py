@@ -1,7 +1,80 @@
-"""kgen render command (click only)."""
+"""kgen render and kgen presets (click only; the core lives in kgen.render)."""
 
 from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from kgen.errors import ExitCode
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PROFILE...")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="DIR",
+    help="Write one file per object into DIR (created if missing) instead of printing.",
+)
+@click.option("--env", "env", metavar="NAME", help="Apply the profile's `environments.NAME` overlay.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a profile field, e.g. --set replicas.min=3 (repeatable; applied after --env).",
+)
+@click.option(
+    "--kubernetes-version",
+    "kubernetes_version",
+    metavar="VERSION",
+    help="Validate against this Kubernetes version (default: the newest kgen ships).",
+)
+def render(
+    paths: tuple[str, ...],
+    output: str | None,
+    env: str | None,
+    sets: tuple[str, ...],
+    kubernetes_version: str | None,
+) -> int:
+    """Render app profiles (files, or folders of them) into Kubernetes manifests.
+
+    \b
+    Examples:
+      kgen render fixtures/profiles/shop-api.yaml
+      kgen render profiles/ -o k8s/ --env prod
+      kgen render shop-api.yaml --set image=ghcr.io/acme/shop-api:3f2a9c1-dev
+    """
+    from kgen.render.api import RenderOptions, render_paths, write_output_dir
+
+    result = render_paths(RenderOptions(paths, env, sets, kubernetes_version))
+    if output is None:
+        click.echo(result.stream_text, nl=False)
+        return ExitCode.OK
+    report = write_output_dir(result, output)
+    click.echo(
+        f"kgen: {output}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed",
+        err=True,
+    )
+    return ExitCode.OK
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def presets(fmt: str) -> int:
+    """Print the resource presets (requests and limits per type and size)."""
+    from kgen.render.presets import preset_table
+
+    click.echo(preset_table(fmt), nl=False)
+    return ExitCode.OK
+
+
+COMMANDS: list[click.Command] = [render, presets]

@@ -1,0 +1,183 @@
+"""Profile -> the Kubernetes objects of its type (one builder per type)."""
+
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from kgen.errors import InternalError
+from kgen.render.pod import (
+    DATA_VOLUME,
+    REVISION_HISTORY_LIMIT,
+    Obj,
+    label_selector,
+    labels,
+    new_object,
+    pod_template,
+    stable_labels,
+)
+from kgen.render.profile import JobSettings, Profile
+
+HEADLESS_SUFFIX = "-headless"
+T = TypeVar("T")
+
+
+def _need(value: T | None, what: str, profile: Profile) -> T:
+    """A part every profile of this type has (the profile builder fills it in)."""
+    if value is None:
+        raise InternalError(f"app {profile.name!r} of type {profile.type} has no {what}")
+    return value
+
+
+def render_profile(profile: Profile) -> list[Obj]:
+    """The objects of one app, in no particular order (the emitter sorts)."""
+    return BUILDERS[profile.type](profile)
+
+
+# -- shared -------------------------------------------------------------------------
+
+
+def disruption_budget(profile: Profile) -> Obj:
+    """At most one pod down at a time for voluntary disruptions (drains, upgrades)."""
+    spec: Obj = {"maxUnavailable": 1, "selector": label_selector(profile)}
+    return new_object("policy/v1", "PodDisruptionBudget", profile, profile.name, spec)
+
+
+def service(profile: Profile, name: str, headless: bool = False) -> Obj:
+    spec: Obj = {"type": "ClusterIP"}
+    if headless:
+        spec["clusterIP"] = "None"
+        spec["publishNotReadyAddresses"] = True
+    spec["selector"] = dict(label_selector(profile)["matchLabels"])
+    spec["ports"] = [
+        {"name": port.name, "port": port.number, "targetPort": port.name, "protocol": port.protocol}
+        for port in profile.ports
+    ]
+    return new_object("v1", "Service", profile, name, spec)
+
+
+# -- web ----------------------------------------------------------------------------
+
+
+def web(profile: Profile) -> list[Obj]:
+    objects = [disruption_budget(profile), service(profile, profile.name), deployment(profile)]
+    hpa = autoscaler(profile)
+    if hpa is not None:
+        objects.append(hpa)
+    return objects
+
+
+def deployment(profile: Profile) -> Obj:
+    scaling = _need(profile.scaling, "replicas", profile)
+    spec: Obj = {}
+    if scaling.autoscale is None:
+        spec["replicas"] = scaling.min  # with an HPA, spec.replicas would fight it
+    spec["revisionHistoryLimit"] = REVISION_HISTORY_LIMIT
+    spec["selector"] = label_selector(profile)
+    spec["strategy"] = {
+        "type": "RollingUpdate",
+        # full capacity during a rollout: new pods first, old ones only once replaced
+        "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0},
+    }
+    spec["template"] = pod_template(profile)
+    return new_object("apps/v1", "Deployment", profile, profile.name, spec)
+
+
+def autoscaler(profile: Profile) -> Obj | None:
+    scaling = profile.scaling
+    if scaling is None or scaling.autoscale is None:
+        return None
+    targets = (("cpu", scaling.autoscale.cpu), ("memory", scaling.autoscale.memory))
+    metrics = [
+        {
+            "type": "Resource",
+            "resource": {"name": name, "target": {"type": "Utilization", "averageUtilization": value}},
+        }
+        for name, value in targets
+        if value is not None
+    ]
+    spec: Obj = {
+        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": profile.name},
+        "minReplicas": scaling.min,
+        "maxReplicas": scaling.max,
+        "metrics": metrics,
+    }
+    return new_object("autoscaling/v2", "HorizontalPodAutoscaler", profile, profile.name, spec)
+
+
+# -- batch --------------------------------------------------------------------------
+
+
+def batch(profile: Profile) -> list[Obj]:
+    return [cron_job(profile) if profile.schedule else job(profile)]
+
+
+def job_spec(profile: Profile, settings: JobSettings) -> Obj:
+    return {
+        "backoffLimit": settings.backoff_limit,
+        "activeDeadlineSeconds": settings.active_deadline_seconds,
+        "ttlSecondsAfterFinished": settings.ttl_seconds_after_finished,
+        "template": pod_template(profile, restart_policy=settings.restart_policy),
+    }
+
+
+def job(profile: Profile) -> Obj:
+    settings = _need(profile.job, "job settings", profile)
+    return new_object("batch/v1", "Job", profile, profile.name, job_spec(profile, settings))
+
+
+def cron_job(profile: Profile) -> Obj:
+    settings = _need(profile.job, "job settings", profile)
+    spec: Obj = {
+        "schedule": _need(profile.schedule, "schedule", profile),
+        "timeZone": settings.time_zone,
+        "concurrencyPolicy": settings.concurrency_policy,
+        "startingDeadlineSeconds": settings.starting_deadline_seconds,
+        "successfulJobsHistoryLimit": settings.successful_history,
+        "failedJobsHistoryLimit": settings.failed_history,
+        "jobTemplate": {"metadata": {"labels": labels(profile)}, "spec": job_spec(profile, settings)},
+    }
+    return new_object("batch/v1", "CronJob", profile, profile.name, spec)
+
+
+# -- database -----------------------------------------------------------------------
+
+
+def database(profile: Profile) -> list[Obj]:
+    return [
+        disruption_budget(profile),
+        service(profile, profile.name),
+        service(profile, profile.name + HEADLESS_SUFFIX, headless=True),
+        stateful_set(profile),
+    ]
+
+
+def stateful_set(profile: Profile) -> Obj:
+    scaling = _need(profile.scaling, "replicas", profile)
+    storage = _need(profile.storage, "storage", profile)
+    claim_spec: Obj = {"accessModes": ["ReadWriteOnce"]}
+    if storage.storage_class:
+        claim_spec["storageClassName"] = storage.storage_class
+    claim_spec["resources"] = {"requests": {"storage": storage.size}}
+    spec: Obj = {
+        "replicas": scaling.min,
+        "revisionHistoryLimit": REVISION_HISTORY_LIMIT,
+        "serviceName": profile.name + HEADLESS_SUFFIX,
+        "podManagementPolicy": "OrderedReady",
+        "updateStrategy": {"type": "RollingUpdate"},
+        # deleting or scaling down the StatefulSet never deletes data
+        "persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Retain", "whenScaled": "Retain"},
+        "selector": label_selector(profile),
+        "template": pod_template(profile),
+        "volumeClaimTemplates": [
+            # immutable once created: only labels that never change
+            {"metadata": {"name": DATA_VOLUME, "labels": stable_labels(profile)}, "spec": claim_spec}
+        ],
+    }
+    return new_object("apps/v1", "StatefulSet", profile, profile.name, spec)
+
+
+BUILDERS: dict[str, Callable[[Profile], list[Obj]]] = {
+    "web": web,
+    "batch": batch,
+    "database": database,
+}

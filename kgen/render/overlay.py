@@ -1,0 +1,168 @@
+"""Environment overlays and ``--set``: the profile data that gets rendered, and
+where each of its fields came from (so a problem names the right line or flag)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kgen.errors import KgenError, Location, ProfileError
+from kgen.load.yamlload import Document, FieldPath, load_text
+from kgen.model.k8s import format_field_path, get_path
+
+ENVIRONMENTS = "environments"
+
+
+@dataclass(frozen=True)
+class SetOverride:
+    """One ``--set path=value``: the path as typed, its keys and the parsed value."""
+
+    path_text: str
+    path: tuple[str, ...]
+    value: Any
+
+
+def parse_set(text: str) -> SetOverride:
+    """``replicas.min=3`` -> keys ('replicas', 'min') and the YAML scalar 3.
+
+    A dot inside a key is written ``\\.`` (``podAnnotations.prometheus\\.io/scrape=true``).
+    """
+    path_text, equals, raw = text.partition("=")
+    if not equals or not path_text.strip():
+        raise KgenError(f"--set {text!r} is not path=value (like replicas.min=3 or image=repo:tag)")
+    keys = tuple(key.replace("\\.", ".") for key in re.split(r"(?<!\\)\.", path_text.strip()))
+    if any(not key for key in keys):
+        raise KgenError(f"--set {text!r}: the path {path_text!r} has an empty key")
+    return SetOverride(path_text.strip(), keys, _parse_value(raw))
+
+
+def _parse_value(raw: str) -> Any:
+    """A YAML scalar (``3`` int, ``false`` bool); flow ``[...]``/``{...}`` too; else the text."""
+    if raw == "":
+        return ""
+    parsed = list(load_text(raw, "--set"))  # problems come back as LoadError items
+    if len(parsed) != 1 or not isinstance(parsed[0], Document):
+        return raw
+    value = parsed[0].data
+    if isinstance(value, (dict, list)) and not raw.lstrip().startswith(("[", "{")):
+        return raw
+    return value
+
+
+def deep_merge(base: Any, overlay: Any) -> Any:
+    """Mappings merge key by key; anything else in the overlay replaces the base."""
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        merged = dict(base)
+        for key, value in overlay.items():
+            merged[key] = deep_merge(base[key], value) if key in base else _copy(value)
+        return merged
+    return _copy(overlay)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+def apply_set(data: dict[str, Any], override: SetOverride) -> dict[str, Any]:
+    """A copy of ``data`` with the override applied (missing or non-mapping parents become mappings)."""
+    result: dict[str, Any] = _copy(data)
+    node = result
+    for key in override.path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = {}
+            node[key] = child
+        node = child
+    node[override.path[-1]] = _copy(override.value)
+    return result
+
+
+@dataclass(frozen=True)
+class Origins:
+    """Maps a path in the rendered profile data back to where it was written."""
+
+    document: Document
+    env: str | None
+    sets: tuple[SetOverride, ...]
+
+    def locate(self, path: FieldPath) -> tuple[Location, str | None]:
+        """The location to report and the field name to show for ``path``."""
+        for override in reversed(self.sets):
+            if _related(path, override.path):
+                shown = path if path[: len(override.path)] == override.path else override.path
+                return Location(self.document.source), f"--set {format_field_path(shown)}"
+        field = format_field_path(path) if path else None
+        if self.env is not None:
+            base_depth = _depth(self.document.data, path)
+            overlay_root: FieldPath = (ENVIRONMENTS, self.env)
+            overlay_depth = _depth(get_path(self.document.data, overlay_root), path)
+            if overlay_depth > 0 and overlay_depth >= base_depth:
+                overlay_path = overlay_root + path
+                return self.document.location(overlay_path), format_field_path(overlay_path)
+        return self.document.location(path), field
+
+    def error(self, path: FieldPath, message: str) -> ProfileError:
+        location, field = self.locate(path)
+        return ProfileError(message, location, field)
+
+
+def _related(path: FieldPath, set_path: tuple[str, ...]) -> bool:
+    """The override set this field, something inside it, or a field that contains it."""
+    return path[: len(set_path)] == set_path or (bool(path) and set_path[: len(path)] == path)
+
+
+def _depth(data: Any, path: FieldPath) -> int:
+    """How many leading keys of ``path`` exist in ``data``."""
+    node = data
+    for depth, key in enumerate(path):
+        in_mapping = isinstance(key, str) and isinstance(node, dict) and key in node
+        in_list = isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node)
+        if not (in_mapping or in_list):
+            return depth
+        node = node[key]
+    return len(path)
+
+
+def profile_data(
+    document: Document, env: str | None, sets: tuple[SetOverride, ...]
+) -> tuple[dict[str, Any], Origins]:
+    """The document's base profile with the ``env`` overlay and the overrides applied."""
+    data: dict[str, Any] = document.data
+    base = {key: value for key, value in data.items() if key != ENVIRONMENTS}
+    origins = Origins(document, env, sets)
+    if env is not None:
+        overlays = data.get(ENVIRONMENTS) or {}
+        if env not in overlays:
+            raise _unknown_env(document, env, sorted(overlays))
+        base = deep_merge(base, overlays[env])
+    for override in sets:
+        base = apply_set(base, override)
+    return base, origins
+
+
+def _unknown_env(document: Document, env: str, known: list[str]) -> ProfileError:
+    if known:
+        close = difflib.get_close_matches(env, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        message = f"--env {env!r} is not defined here (defined: {', '.join(known)}){hint}"
+    else:
+        message = f"--env {env!r} is not defined here: the profile has no environments"
+    path: FieldPath = (ENVIRONMENTS,) if known else ()
+    return ProfileError(message, document.location(path), ENVIRONMENTS)
+
+
+__all__ = [
+    "ENVIRONMENTS",
+    "Origins",
+    "SetOverride",
+    "apply_set",
+    "deep_merge",
+    "parse_set",
+    "profile_data",
+]

@@ -1,0 +1,640 @@
+"""A validated profile as typed, frozen data, with every default filled in.
+
+``build_profile`` takes profile data the schema has accepted, runs the checks
+the schema cannot express (quantities compared, min below max, ports unique,
+cron values in range) and returns a ``Profile``; a problem is an ``Issue``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Callable, Iterator, Mapping
+
+from kgen.load.yamlload import FieldPath
+from kgen.model.quantity import QuantityError, format_quantity, parse_quantity
+from kgen.render.cron import schedule_problem
+from kgen.render.presets import RESOURCES, Preset, preset
+from kgen.render.schema import Issue
+
+TMP_PATH = "/tmp"
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_MIN_CPU = Fraction(1, 1000)
+
+
+class ProfileIssues(Exception):
+    """Problems found while building a profile (the caller locates them)."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(issues[0].message)
+        self.issues = issues
+
+
+@dataclass(frozen=True)
+class TypeDefaults:
+    """Defaults that differ by app type."""
+
+    port: int | None
+    port_name: str
+    startup_seconds: int
+    termination_grace_seconds: int
+
+
+TYPE_DEFAULTS = {
+    "web": TypeDefaults(port=8080, port_name="http", startup_seconds=60, termination_grace_seconds=30),
+    "batch": TypeDefaults(port=None, port_name="", startup_seconds=0, termination_grace_seconds=30),
+    "database": TypeDefaults(port=None, port_name="tcp", startup_seconds=300, termination_grace_seconds=120),
+}
+DEFAULT_SIZE = "medium"
+DEFAULT_HEALTH_PATH = "/healthz"
+DEFAULT_REPLICAS = {"min": 2, "max": 10}
+DEFAULT_AUTOSCALE = {"cpu": 50}
+DEFAULT_STORAGE = "10Gi"
+DEFAULT_DATA_PATH = "/data"
+DEFAULT_JOB: dict[str, Any] = {
+    "backoffLimit": 3,
+    "activeDeadlineSeconds": 3600,
+    "ttlSecondsAfterFinished": 86400,
+    "restartPolicy": "Never",
+    "concurrencyPolicy": "Forbid",
+    "startingDeadlineSeconds": 300,
+    "successfulJobsHistoryLimit": 3,
+    "failedJobsHistoryLimit": 3,
+    "timeZone": "Etc/UTC",
+}
+CRON_ONLY = (
+    "concurrencyPolicy",
+    "startingDeadlineSeconds",
+    "successfulJobsHistoryLimit",
+    "failedJobsHistoryLimit",
+    "timeZone",
+)
+DEFAULT_SECURITY: dict[str, Any] = {
+    "runAsNonRoot": True,
+    "readOnlyRootFilesystem": True,
+    "allowPrivilegeEscalation": False,
+    "seccompProfile": "RuntimeDefault",
+    "automountServiceAccountToken": False,
+}
+DEFAULT_CAPABILITIES: dict[str, list[str]] = {"drop": ["ALL"], "add": []}
+
+
+@dataclass(frozen=True)
+class Port:
+    name: str
+    number: int
+    protocol: str = "TCP"
+
+
+@dataclass(frozen=True)
+class Health:
+    """How the app is probed: ``http`` (paths), ``tcp`` (the main port) or ``exec``."""
+
+    kind: str
+    liveness_path: str = ""
+    readiness_path: str = ""
+    command: tuple[str, ...] = ()
+    startup_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class Autoscale:
+    cpu: int | None
+    memory: int | None
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """Pod count: between min and max under an autoscaler, else fixed at min."""
+
+    min: int
+    max: int
+    autoscale: Autoscale | None
+
+
+@dataclass(frozen=True)
+class Resources:
+    cpu_request: str
+    memory_request: str
+    cpu_limit: str | None
+    memory_limit: str
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """A value; a key of an existing Secret (``secret``) or ConfigMap (``configMap``);
+    or a field of the pod (``field``, ref_name is its path)."""
+
+    name: str
+    value: str | None = None
+    ref_kind: str | None = None
+    ref_name: str = ""
+    ref_key: str = ""
+
+
+@dataclass(frozen=True)
+class Toleration:
+    key: str | None
+    operator: str
+    value: str | None
+    effect: str | None
+    seconds: int | None
+
+
+@dataclass(frozen=True)
+class Security:
+    run_as_non_root: bool
+    run_as_user: int | None
+    run_as_group: int | None
+    fs_group: int | None
+    read_only_root_filesystem: bool
+    allow_privilege_escalation: bool
+    seccomp_profile: str
+    drop: tuple[str, ...]
+    add: tuple[str, ...]
+    automount_token: bool
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    backoff_limit: int
+    active_deadline_seconds: int
+    ttl_seconds_after_finished: int
+    restart_policy: str
+    concurrency_policy: str
+    starting_deadline_seconds: int
+    successful_history: int
+    failed_history: int
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class Storage:
+    size: str
+    storage_class: str | None
+    path: str
+
+
+Pairs = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One app, every field decided."""
+
+    name: str
+    type: str
+    image: str
+    version: str | None
+    namespace: str | None
+    size: str
+    port: Port | None
+    extra_ports: tuple[Port, ...]
+    health: Health | None
+    scaling: Scaling | None
+    resources: Resources
+    env: tuple[EnvVar, ...]
+    command: tuple[str, ...]
+    args: tuple[str, ...]
+    annotations: Pairs
+    pod_annotations: Pairs
+    labels: Pairs
+    part_of: str | None
+    service_account: str | None
+    node_selector: Pairs
+    tolerations: tuple[Toleration, ...]
+    priority_class: str | None
+    image_pull_secrets: tuple[str, ...]
+    spread: bool
+    termination_grace_seconds: int
+    writable_paths: tuple[str, ...]
+    security: Security
+    schedule: str | None
+    job: JobSettings | None
+    storage: Storage | None
+
+    @property
+    def ports(self) -> tuple[Port, ...]:
+        """The main port first, then the extra ones."""
+        return ((self.port,) if self.port else ()) + self.extra_ports
+
+
+def build_profile(data: Mapping[str, Any]) -> Profile:
+    """A Profile from schema-valid data; raises ProfileIssues for what the schema cannot check."""
+    issues = [issue for check in CHECKS for issue in check(data)]
+    if issues:
+        raise ProfileIssues(issues)
+    app_type: str = data["type"]
+    defaults = TYPE_DEFAULTS[app_type]
+    size = str(data.get("size", DEFAULT_SIZE))
+    resources, resource_issues = resolve_resources(data, preset(app_type, size))
+    if resource_issues:
+        raise ProfileIssues(resource_issues)
+    return Profile(
+        name=data["name"],
+        type=app_type,
+        image=data["image"],
+        version=image_version(data["image"]),
+        namespace=data.get("namespace"),
+        size=size,
+        port=_main_port(data, defaults),
+        extra_ports=tuple(
+            Port(item["name"], int(item["port"]), item.get("protocol", "TCP"))
+            for item in data.get("extraPorts", [])
+        ),
+        health=HEALTH_BUILDERS[app_type](data.get("health", {}), defaults),
+        scaling=SCALING_BUILDERS[app_type](data),
+        resources=resources,
+        env=tuple(_env_var(name, value) for name, value in data.get("env", {}).items()),
+        command=tuple(data.get("command", ())),
+        args=tuple(data.get("args", ())),
+        annotations=_pairs(data.get("annotations", {})),
+        pod_annotations=_pairs(data.get("podAnnotations", {})),
+        labels=_pairs(data.get("labels", {})),
+        part_of=data.get("partOf"),
+        service_account=data.get("serviceAccount"),
+        node_selector=_pairs(data.get("nodeSelector", {})),
+        tolerations=tuple(_toleration(item) for item in data.get("tolerations", [])),
+        priority_class=data.get("priorityClass"),
+        image_pull_secrets=tuple(data.get("imagePullSecrets", ())),
+        spread=bool(data.get("spread", True)) and app_type != "batch",
+        termination_grace_seconds=int(
+            data.get("terminationGraceSeconds", defaults.termination_grace_seconds)
+        ),
+        writable_paths=tuple(data.get("writablePaths", ())),
+        security=_security(data.get("security", {})),
+        schedule=data.get("schedule"),
+        job=_job(data.get("job", {})) if app_type == "batch" else None,
+        storage=_storage(data) if app_type == "database" else None,
+    )
+
+
+# -- pieces -------------------------------------------------------------------------
+
+
+def image_version(image: str) -> str | None:
+    """The image tag when it is a valid label value; None for a digest-only reference."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    if ":" not in last:
+        return None
+    tag = last.rsplit(":", 1)[1]
+    if len(tag) > 63 or not _LABEL_VALUE.match(tag):
+        return None
+    return tag
+
+
+def _main_port(data: Mapping[str, Any], defaults: TypeDefaults) -> Port | None:
+    number = data.get("port", defaults.port)
+    if number is None or not defaults.port_name:
+        return None
+    return Port(defaults.port_name, int(number))
+
+
+def _http_health(health: Mapping[str, Any], defaults: TypeDefaults) -> Health:
+    path = health.get("path", DEFAULT_HEALTH_PATH)
+    return Health(
+        kind="http",
+        liveness_path=path,
+        readiness_path=health.get("readinessPath", path),
+        startup_seconds=int(health.get("startupSeconds", defaults.startup_seconds)),
+    )
+
+
+def _database_health(health: Mapping[str, Any], defaults: TypeDefaults) -> Health:
+    command = tuple(health.get("exec", ()))
+    return Health(
+        kind="exec" if command else "tcp",
+        command=command,
+        startup_seconds=int(health.get("startupSeconds", defaults.startup_seconds)),
+    )
+
+
+def _no_health(health: Mapping[str, Any], defaults: TypeDefaults) -> None:
+    return None
+
+
+HEALTH_BUILDERS: dict[str, Callable[[Mapping[str, Any], TypeDefaults], Health | None]] = {
+    "web": _http_health,
+    "batch": _no_health,
+    "database": _database_health,
+}
+
+
+def _web_scaling(data: Mapping[str, Any]) -> Scaling:
+    replicas = {**DEFAULT_REPLICAS, **data.get("replicas", {})}
+    autoscale = data.get("autoscale", DEFAULT_AUTOSCALE)
+    targets = None
+    if autoscale is not False:
+        targets = Autoscale(_opt_int(autoscale.get("cpu")), _opt_int(autoscale.get("memory")))
+    return Scaling(int(replicas["min"]), int(replicas["max"]), targets)
+
+
+def _fixed_scaling(data: Mapping[str, Any]) -> Scaling:
+    count = int(data["replicas"])
+    return Scaling(count, count, None)
+
+
+def _no_scaling(data: Mapping[str, Any]) -> None:
+    return None
+
+
+SCALING_BUILDERS: dict[str, Callable[[Mapping[str, Any]], Scaling | None]] = {
+    "web": _web_scaling,
+    "batch": _no_scaling,
+    "database": _fixed_scaling,
+}
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def scalar_text(value: Any) -> str:
+    """A YAML scalar as the text Kubernetes expects (true/false, numbers as written)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+ENV_REFERENCES = ("secret", "configMap", "field")
+
+
+def _env_var(name: str, value: Any) -> EnvVar:
+    if isinstance(value, dict):
+        kind = next(kind for kind in ENV_REFERENCES if kind in value)
+        return EnvVar(name, ref_kind=kind, ref_name=value[kind], ref_key=value.get("key", ""))
+    return EnvVar(name, value=scalar_text(value))
+
+
+def _pairs(mapping: Mapping[str, Any]) -> Pairs:
+    return tuple(sorted((str(key), scalar_text(value)) for key, value in mapping.items()))
+
+
+def _toleration(item: Mapping[str, Any]) -> Toleration:
+    return Toleration(
+        key=item.get("key"),
+        operator=item.get("operator", "Equal"),
+        value=item.get("value"),
+        effect=item.get("effect"),
+        seconds=_opt_int(item.get("tolerationSeconds")),
+    )
+
+
+def _security(data: Mapping[str, Any]) -> Security:
+    merged = {**DEFAULT_SECURITY, **data}
+    capabilities = {**DEFAULT_CAPABILITIES, **data.get("capabilities", {})}
+    return Security(
+        run_as_non_root=bool(merged["runAsNonRoot"]),
+        run_as_user=_opt_int(merged.get("runAsUser")),
+        run_as_group=_opt_int(merged.get("runAsGroup")),
+        fs_group=_opt_int(merged.get("fsGroup")),
+        read_only_root_filesystem=bool(merged["readOnlyRootFilesystem"]),
+        allow_privilege_escalation=bool(merged["allowPrivilegeEscalation"]),
+        seccomp_profile=str(merged["seccompProfile"]),
+        drop=tuple(capabilities["drop"]),
+        add=tuple(capabilities["add"]),
+        automount_token=bool(merged["automountServiceAccountToken"]),
+    )
+
+
+def _job(data: Mapping[str, Any]) -> JobSettings:
+    merged = {**DEFAULT_JOB, **data}
+    return JobSettings(
+        backoff_limit=int(merged["backoffLimit"]),
+        active_deadline_seconds=int(merged["activeDeadlineSeconds"]),
+        ttl_seconds_after_finished=int(merged["ttlSecondsAfterFinished"]),
+        restart_policy=merged["restartPolicy"],
+        concurrency_policy=merged["concurrencyPolicy"],
+        starting_deadline_seconds=int(merged["startingDeadlineSeconds"]),
+        successful_history=int(merged["successfulJobsHistoryLimit"]),
+        failed_history=int(merged["failedJobsHistoryLimit"]),
+        time_zone=merged["timeZone"],
+    )
+
+
+def _storage(data: Mapping[str, Any]) -> Storage:
+    return Storage(
+        size=quantity_text(data.get("storage", DEFAULT_STORAGE), memory=True),
+        storage_class=data.get("storageClass"),
+        path=data.get("dataPath", DEFAULT_DATA_PATH),
+    )
+
+
+# -- resources ----------------------------------------------------------------------
+
+
+def quantity_text(value: Any, memory: bool) -> str:
+    """A quantity as a string: numbers written the canonical way (0.5 -> 500m)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    return format_quantity(parse_quantity(value), memory)
+
+
+_NUMBER_SUFFIX = re.compile(
+    r"^(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[kMGTPE]|m)?$"
+)
+_SMALLER = {"Ki": "", "Mi": "Ki", "Gi": "Mi", "Ti": "Gi", "Pi": "Ti", "Ei": "Pi"}
+
+
+def scale_quantity(text: str, factor: Fraction, memory: bool) -> str:
+    """``text`` times ``factor``, keeping the unit where the result stays whole (250m x 2 = 500m)."""
+    if factor == 1:
+        return text
+    match = _NUMBER_SUFFIX.match(text)
+    if match is not None:
+        suffix = match["suffix"] or ""
+        value = Fraction(match["number"]) * factor
+        if value.denominator == 1:
+            return f"{value.numerator}{suffix}"
+        if suffix in _SMALLER and (value * 1024).denominator == 1:
+            return f"{(value * 1024).numerator}{_SMALLER[suffix]}"
+    return format_quantity(parse_quantity(text) * factor, memory)
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """A request and its limit as resolved, and which of them the profile set."""
+
+    request: str
+    limit: str | None
+    request_set: bool
+    limit_set: bool
+
+
+def resolve_resources(data: Mapping[str, Any], base: Preset) -> tuple[Resources, list[Issue]]:
+    """The preset with the profile's overrides; a value set alone brings its partner along."""
+    given = data.get("resources", {})
+    requests = given.get("requests", {})
+    limits = given.get("limits", {})
+    pairs: dict[str, _Pair] = {}
+    issues: list[Issue] = []
+    for resource in RESOURCES:
+        memory = resource == "memory"
+        pair = _resolve_pair(resource, requests, limits, base, memory)
+        pairs[resource] = pair
+        issues.extend(_pair_issues(resource, pair, memory))
+    resources = Resources(
+        cpu_request=pairs["cpu"].request,
+        memory_request=pairs["memory"].request,
+        cpu_limit=pairs["cpu"].limit,
+        memory_limit=pairs["memory"].limit or base.memory_limit,
+    )
+    return resources, issues
+
+
+def _resolve_pair(
+    resource: str, requests: Mapping[str, Any], limits: Mapping[str, Any], base: Preset, memory: bool
+) -> _Pair:
+    request_set, limit_set = resource in requests, resource in limits
+    request = quantity_text(requests[resource], memory) if request_set else base.request(resource)
+    raw_limit = limits.get(resource)
+    limit: str | None = quantity_text(raw_limit, memory) if raw_limit is not None else None
+    if not limit_set:
+        limit = scale_quantity(request, base.ratio(resource), memory) if request_set else base.limit(resource)
+    elif limit is not None and not request_set:
+        request = scale_quantity(limit, 1 / base.ratio(resource), memory)
+    return _Pair(request, limit, request_set, limit_set)
+
+
+def _pair_issues(resource: str, pair: _Pair, memory: bool) -> Iterator[Issue]:
+    request_path: FieldPath = ("resources", "requests", resource)
+    limit_path: FieldPath = ("resources", "limits", resource)
+    blame = {
+        "request": request_path if pair.request_set else limit_path,
+        "limit": limit_path if pair.limit_set else request_path,
+    }
+    try:
+        request = parse_quantity(pair.request)
+        limit = parse_quantity(pair.limit) if pair.limit is not None else None
+    except QuantityError as exc:
+        yield Issue(request_path if pair.request_set else limit_path, str(exc))
+        return
+    smallest = Fraction(0) if memory else _MIN_CPU
+    for role, value, text in (("request", request, pair.request), ("limit", limit, pair.limit)):
+        if value is None:
+            continue
+        if value <= 0 or value < smallest:
+            yield Issue(blame[role], _too_small(resource, role, text, pair, memory))
+            return
+    if limit is not None and limit < request:
+        yield Issue(
+            limit_path,
+            f"is {pair.limit}, below the request {pair.request}; a limit must be at least its request",
+        )
+
+
+def _too_small(resource: str, role: str, text: str | None, pair: _Pair, memory: bool) -> str:
+    floor = "more than 0" if memory else "at least 1m (the smallest CPU Kubernetes can reserve)"
+    derived = (role == "request" and not pair.request_set) or (role == "limit" and not pair.limit_set)
+    if derived:
+        return f"makes the {resource} {role} {text}, following the preset's ratio; it must be {floor}"
+    return f"is {text}; it must be {floor}"
+
+
+# -- checks the schema cannot express -----------------------------------------------
+
+
+def _check_replicas(data: Mapping[str, Any]) -> Iterator[Issue]:
+    if data["type"] != "web" or data.get("autoscale", DEFAULT_AUTOSCALE) is False:
+        return
+    replicas = data.get("replicas", {})
+    low = replicas.get("min", DEFAULT_REPLICAS["min"])
+    high = replicas.get("max", DEFAULT_REPLICAS["max"])
+    where_max = "" if "max" in replicas else " (the default)"
+    if low > high and "min" in replicas:
+        yield Issue(("replicas", "min"), f"is {low}, above replicas.max {high}{where_max}")
+    elif low > high:
+        yield Issue(("replicas", "max"), f"is {high}, below replicas.min {low} (the default)")
+    elif low == high:
+        yield Issue(
+            ("replicas", "max") if "max" in replicas else ("replicas", "min"),
+            f"replicas.min and replicas.max are both {low}; autoscaling needs max above min "
+            f"(for a fixed count of {low}, set autoscale: false)",
+        )
+
+
+def _check_ports(data: Mapping[str, Any]) -> Iterator[Issue]:
+    defaults = TYPE_DEFAULTS[data["type"]]
+    number = data.get("port", defaults.port)
+    names = {defaults.port_name: "port"} if number is not None and defaults.port_name else {}
+    numbers = {(number, "TCP"): "port"} if number is not None and defaults.port_name else {}
+    for index, item in enumerate(data.get("extraPorts", [])):
+        key = (item["port"], item.get("protocol", "TCP"))
+        if item["name"] in names:
+            message = f"the port name {item['name']!r} is already used by {names[item['name']]}"
+            yield Issue(("extraPorts", index, "name"), message)
+        elif key in numbers:
+            message = f"port {item['port']}/{key[1]} is already used by {numbers[key]}"
+            yield Issue(("extraPorts", index, "port"), message)
+        names.setdefault(item["name"], f"extraPorts[{index}]")
+        numbers.setdefault(key, f"extraPorts[{index}]")
+
+
+def _check_schedule(data: Mapping[str, Any]) -> Iterator[Issue]:
+    schedule = data.get("schedule")
+    if isinstance(schedule, str):
+        problem = schedule_problem(schedule)
+        if problem:
+            yield Issue(("schedule",), f"{schedule!r}: {problem}")
+    if data["type"] == "batch" and schedule is None:
+        for key in CRON_ONLY:
+            if key in data.get("job", {}):
+                yield Issue(("job", key), "applies only to a CronJob: set `schedule` or remove it")
+
+
+def _check_paths(data: Mapping[str, Any]) -> Iterator[Issue]:
+    taken = {TMP_PATH: "is always writable (kgen mounts an emptyDir there)"}
+    if data["type"] == "database":
+        data_path = _clean(data.get("dataPath", DEFAULT_DATA_PATH))
+        if data_path in taken or data_path == "/":
+            yield Issue(("dataPath",), f"is {data_path}; the volume needs a folder of its own, like /data")
+        taken[data_path] = "is the database volume (dataPath)"
+    for index, path in enumerate(data.get("writablePaths", [])):
+        cleaned = _clean(path)
+        if cleaned == "/":
+            message = "'/' would hide the whole image; list the folders the app writes to"
+            yield Issue(("writablePaths", index), message)
+        elif cleaned in taken:
+            yield Issue(("writablePaths", index), f"{path!r} {taken[cleaned]}")
+        taken.setdefault(cleaned, f"is listed already (writablePaths[{index}])")
+
+
+def _clean(path: str) -> str:
+    cleaned = re.sub(r"/+", "/", path).rstrip("/")
+    return cleaned or "/"
+
+
+def _check_security(data: Mapping[str, Any]) -> Iterator[Issue]:
+    security = {**DEFAULT_SECURITY, **data.get("security", {})}
+    if security["runAsNonRoot"] and security.get("runAsUser") == 0:
+        yield Issue(
+            ("security", "runAsUser"),
+            "is 0 (root) while runAsNonRoot is true, so the pod could never start; "
+            "use a non-zero user id, or set runAsNonRoot: false to run as root",
+        )
+
+
+def _check_tolerations(data: Mapping[str, Any]) -> Iterator[Issue]:
+    """The rules the API server applies to tolerations (the schema cannot relate fields)."""
+    for index, item in enumerate(data.get("tolerations", [])):
+        operator = item.get("operator", "Equal")
+        if operator == "Exists" and "value" in item:
+            yield Issue(("tolerations", index, "value"), "must be left out with operator Exists")
+        elif operator == "Equal" and "key" not in item:
+            yield Issue(("tolerations", index), "needs a key with operator Equal (or operator: Exists)")
+        elif "tolerationSeconds" in item and item.get("effect") != "NoExecute":
+            yield Issue(("tolerations", index, "tolerationSeconds"), "applies only with effect NoExecute")
+
+
+CHECKS: tuple[Callable[[Mapping[str, Any]], Iterator[Issue]], ...] = (
+    _check_replicas,
+    _check_ports,
+    _check_schedule,
+    _check_paths,
+    _check_security,
+    _check_tolerations,
+)

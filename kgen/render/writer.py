@@ -1,0 +1,248 @@
+"""Put a render result into a folder, all or nothing.
+
+Afterwards the folder holds exactly what was rendered: files kgen wrote earlier
+for the same apps and no longer renders are removed; files without kgen's
+header (or of other apps) are never touched; nothing is written outside it.
+The new files are staged in a temporary folder inside the target first; the
+move into place is short, shielded from SIGINT/SIGTERM, and rolled back from
+backups if anything fails part-way.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Mapping, Protocol
+
+from kgen.errors import OutputError
+from kgen.render.emit import header_app
+
+STAGING_PREFIX = ".kgen-staging-"
+_HEAD_BYTES = 512
+
+
+class Rendered(Protocol):
+    """What the writer needs of a render result."""
+
+    @property
+    def apps(self) -> tuple[str, ...]: ...
+
+    @property
+    def files(self) -> Mapping[str, str]: ...
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What changed in the folder (file names, sorted)."""
+
+    directory: str
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+@dataclass
+class _Plan:
+    write: dict[str, str] = field(default_factory=dict)  # name -> text (new or changed)
+    unchanged: list[str] = field(default_factory=list)
+    replace: list[str] = field(default_factory=list)  # existing files that `write` replaces
+    remove: list[str] = field(default_factory=list)
+
+
+def write_output_dir(result: Rendered, directory: str) -> WriteReport:
+    """Make ``directory`` hold exactly ``result.files`` for ``result.apps``."""
+    target = Path(directory)
+    for name in result.files:
+        _check_name(target, name)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{directory} is a file, not a folder; choose a folder for -o")
+    created = _make_dir(target, directory)
+    done = False
+    try:
+        plan = _plan(target, directory, result)
+        _apply(target, directory, plan)
+        done = True
+    finally:
+        if created and not done:
+            _remove_empty(target)
+    return WriteReport(
+        directory=directory,
+        written=tuple(sorted(plan.write)),
+        unchanged=tuple(sorted(plan.unchanged)),
+        removed=tuple(sorted(plan.remove)),
+    )
+
+
+def _check_name(target: Path, name: str) -> None:
+    """A file name must stay inside the target folder (object names are DNS-1123 anyway)."""
+    separators = {os.sep, os.altsep or os.sep, "\0"}
+    if (
+        not name.endswith(".yaml")
+        or name in (".", "..")
+        or name.startswith(".")
+        or any(sep in name for sep in separators)
+        or os.path.basename(name) != name
+        or Path(os.path.normpath(target / name)).parent != Path(os.path.normpath(target))
+    ):
+        raise OutputError(f"refusing to write {name!r}: it would not be a plain file inside {target}")
+
+
+def _make_dir(target: Path, directory: str) -> bool:
+    if target.is_dir():
+        return False
+    try:
+        os.makedirs(target)
+    except OSError as exc:
+        raise OutputError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    return True
+
+
+def _remove_empty(target: Path) -> None:
+    try:
+        target.rmdir()
+    except OSError:
+        pass
+
+
+def _plan(target: Path, directory: str, result: Rendered) -> _Plan:
+    plan = _Plan()
+    owners = {name: _owner(target / name) for name in _yaml_files(target, directory)}
+    expected_owner = _expected_owners(result)
+    for name, text in result.files.items():
+        if name not in owners:
+            plan.write[name] = text
+            continue
+        owner = owners[name]
+        if owner not in result.apps:
+            who = "was not written by kgen" if owner is None else f"belongs to app {owner!r}"
+            raise OutputError(
+                f"{target / name} already exists and {who}; kgen never overwrites it. "
+                f"Move it away, or render app {expected_owner[name]!r} into another folder"
+            )
+        if _read(target / name) == text:
+            plan.unchanged.append(name)
+        else:
+            plan.write[name] = text
+            plan.replace.append(name)
+    plan.remove = sorted(
+        name for name, owner in owners.items() if owner in result.apps and name not in result.files
+    )
+    return plan
+
+
+def _expected_owners(result: Rendered) -> dict[str, str]:
+    owners: dict[str, str] = {}
+    for name, text in result.files.items():
+        app = header_app(text.split("\n", 1)[0])
+        owners[name] = app or "?"
+    return owners
+
+
+def _yaml_files(target: Path, directory: str) -> list[str]:
+    try:
+        entries = sorted(os.scandir(target), key=lambda entry: entry.name)
+    except OSError as exc:
+        raise OutputError(f"cannot list {directory}: {exc.strerror or exc}") from None
+    return [entry.name for entry in entries if entry.name.endswith(".yaml")]
+
+
+def _owner(path: Path) -> str | None:
+    """The app named in a kgen header; None for anything else (symlinks and folders included)."""
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    return header_app(first)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _apply(target: Path, directory: str, plan: _Plan) -> None:
+    if not plan.write and not plan.remove:
+        return
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {directory}: {exc.strerror or exc}") from None
+    keep = False
+    try:
+        new, old = staging / "new", staging / "old"
+        new.mkdir()
+        old.mkdir()
+        for name, text in plan.write.items():
+            with open(new / name, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        with _signals_blocked():
+            _commit(target, new, old, plan)
+    except _RollbackFailed as exc:
+        keep = True
+        raise OutputError(
+            f"writing {directory} failed and {', '.join(exc.names)} could not be restored; "
+            f"the previous versions are in {old}"
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise OutputError(f"cannot write to {directory}: {reason}; nothing was changed") from None
+    finally:
+        if not keep:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+class _RollbackFailed(Exception):
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def _move(source: Path, destination: Path) -> None:
+    os.replace(source, destination)
+
+
+def _commit(target: Path, new: Path, old: Path, plan: _Plan) -> None:
+    """Back up what goes away, move the new files in; undo everything on any failure."""
+    undo: list[tuple[Path, Path]] = []
+    try:
+        for name in plan.replace + plan.remove:
+            _move(target / name, old / name)
+            undo.append((old / name, target / name))
+        for name in plan.write:
+            _move(new / name, target / name)
+            undo.append((target / name, new / name))
+    except BaseException:
+        failed = []
+        for source, destination in reversed(undo):
+            try:
+                _move(source, destination)
+            except OSError:
+                failed.append(destination.name)  # keep undoing the rest
+        if failed:
+            raise _RollbackFailed(sorted(failed)) from None
+        raise
+
+
+@contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the moves are done (delivered right after)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
