@@ -25,6 +25,20 @@ from kgen.errors import ExitCode
     help="Override a profile field, e.g. --set replicas.min=3 (repeatable; applied after --env).",
 )
 @click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="With -o: write nothing; exit 0 when DIR holds exactly what the profiles render, "
+    "else exit 1 and print what differs (the CI guard for committed manifests).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the --check diff.",
+)
+@click.option(
     "--kubernetes-version",
     "kubernetes_version",
     metavar="VERSION",
@@ -35,8 +49,10 @@ def render(
     output: str | None,
     env: str | None,
     sets: tuple[str, ...],
+    check_only: bool,
+    color: str,
     kubernetes_version: str | None,
-) -> int:
+) -> None:
     """Render app profiles (files, or folders of them) into Kubernetes manifests.
 
     \b
@@ -44,20 +60,30 @@ def render(
       kgen render fixtures/profiles/shop-api.yaml
       kgen render profiles/ -o k8s/ --env prod
       kgen render shop-api.yaml --set image=ghcr.io/acme/shop-api:3f2a9c1-dev
+      kgen render profiles/ -o k8s/ --env prod --check     # in CI: fail on stale manifests
     """
     from kgen.render.api import RenderOptions, render_paths, write_output_dir
 
+    context = click.get_current_context()
+    if check_only and output is None:
+        raise click.UsageError("--check compares with a folder: give it with -o DIR")
     result = render_paths(RenderOptions(paths, env, sets, kubernetes_version))
     if output is None:
         click.echo(result.stream_text, nl=False)
-        return ExitCode.OK
+        context.exit(ExitCode.OK)
+    if check_only:
+        from kgen.cli.check import use_color
+        from kgen.render.guard import guard_report
+
+        up_to_date, text = guard_report(result, output, use_color(color))
+        click.echo(text, nl=False, err=up_to_date)
+        context.exit(ExitCode.OK if up_to_date else ExitCode.FINDINGS)
     report = write_output_dir(result, output)
     click.echo(
         f"kgen: {output}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed",
         err=True,
     )
-    return ExitCode.OK
 
 
 @click.command()
@@ -69,12 +95,16 @@ def render(
     show_default=True,
     help="Output format.",
 )
-def presets(fmt: str) -> int:
-    """Print the resource presets (requests and limits per type and size)."""
+def presets(fmt: str) -> None:
+    """Print the resource presets (requests and limits per type and size).
+
+    \b
+    Example:
+      kgen presets --format markdown
+    """
     from kgen.render.presets import preset_table
 
     click.echo(preset_table(fmt), nl=False)
-    return ExitCode.OK
 
 
 COMMANDS: list[click.Command] = [render, presets]

@@ -78,6 +78,46 @@ def write_output_dir(result: Rendered, directory: str) -> WriteReport:
     )
 
 
+@dataclass(frozen=True)
+class DirComparison:
+    """How a folder differs from a render result (``render --check``), file by file."""
+
+    directory: str
+    stale: tuple[str, ...]  # rendered files whose content in the folder differs
+    missing: tuple[str, ...]  # rendered files the folder does not have
+    extra: tuple[str, ...]  # kgen files of these apps that are no longer rendered
+    foreign: tuple[str, ...]  # files in the way that kgen did not write (render -o would refuse)
+    current: Mapping[str, str]  # the folder's text of every kgen file of these apps
+
+    @property
+    def up_to_date(self) -> bool:
+        return not (self.stale or self.missing or self.extra or self.foreign)
+
+
+def compare_output_dir(result: Rendered, directory: str) -> DirComparison:
+    """What ``write_output_dir`` would change in ``directory``, without writing anything."""
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{directory} is a file, not a folder")
+    owners = {name: _owner(target / name) for name in _yaml_files(target, directory)} if target.is_dir() else {}
+    stale, missing, foreign = [], [], []
+    current: dict[str, str] = {}
+    for name, owner in owners.items():
+        if owner in result.apps:
+            text = _read(target / name)
+            if text is not None:
+                current[name] = text
+    for name, text in result.files.items():
+        if name not in owners:
+            missing.append(name)
+        elif owners[name] not in result.apps:
+            foreign.append(name)
+        elif current.get(name) != text:
+            stale.append(name)
+    extra = [name for name, owner in owners.items() if owner in result.apps and name not in result.files]
+    return DirComparison(directory, tuple(sorted(stale)), tuple(sorted(missing)), tuple(sorted(extra)), tuple(sorted(foreign)), current)
+
+
 def _check_name(target: Path, name: str) -> None:
     """A file name must stay inside the target folder (object names are DNS-1123 anyway)."""
     separators = {os.sep, os.altsep or os.sep, "\0"}
