@@ -30,7 +30,7 @@ def _bound(kind: str) -> Any:
     return check
 
 
-KgenValidator: Any = validators.extend(
+KgenValidator: Any = validators.extend(  # type: ignore[no-untyped-call]
     Draft7Validator,
     {"quantityMinimum": _bound("min"), "quantityMaximum": _bound("max")},
 )

@@ -30,7 +30,7 @@ class Side:
     ignored: int
 
 
-def read_side(texts: Mapping[str, str], label: str, root: str = "") -> list[SourceObject]:
+def read_side(texts: Mapping[str, str], label: str, root: str = "") -> list[SourceObject | None]:
     """Every object in ``texts`` (source name -> YAML text), in source-name order.
 
     A text that does not parse raises its LoadError (file:line:col). Documents
@@ -43,7 +43,7 @@ def read_side(texts: Mapping[str, str], label: str, root: str = "") -> list[Sour
         relative = _relative(name, root)
         for item in _objects_of(texts[name], name):
             found.append(None if item is None else replace(item, file=relative))
-    return found  # type: ignore[return-value]
+    return found
 
 
 def pair_sides(old: list[SourceObject | None], new: list[SourceObject | None]) -> tuple[Side, Side]:

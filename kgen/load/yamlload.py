@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - pure-Python fallback
 _RESOLVED: dict[str, str] = {}  # plain scalar text -> tag; bounded below
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """libyaml's composer with a cheaper resolver.
 
     The C parser calls back into Python to resolve every scalar's tag; plain
@@ -51,11 +51,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         if kind is ScalarNode and implicit[0]:
             tag = _RESOLVED.get(value)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
                 if len(_RESOLVED) < 50_000 and len(value) <= 64:
                     _RESOLVED[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 PathKey = Union[str, int]
 FieldPath = tuple[PathKey, ...]
@@ -225,7 +225,11 @@ class _Builder:
         if self.total > self.max_nodes:
             raise self._too_big(node)
         self.active.add(ident)
-        value = self._mapping(node, depth) if isinstance(node, MappingNode) else self._sequence(node, depth)
+        if isinstance(node, MappingNode):
+            value: Any = self._mapping(node, depth)
+        else:
+            assert isinstance(node, SequenceNode)
+            value = self._sequence(node, depth)
         self.active.discard(ident)
         self.done[ident] = (value, self.total - before)
         return value

@@ -27,7 +27,7 @@ class SchemaProblem:
 
 
 def _schema_root() -> Path:
-    import kubernetes_validate
+    import kubernetes_validate  # type: ignore[import-untyped]
 
     return Path(kubernetes_validate.__file__).resolve().parent / "kubernetes-json-schema"
 
@@ -176,7 +176,7 @@ def _message(error: Any) -> str:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return f"unknown field {', '.join(repr(e) for e in extra)}"
     if validator == "required":
-        return error.message.replace(" is a required property", " is required")
+        return str(error.message).replace(" is a required property", " is required")
     if validator == "type":
         expected = error.schema.get("type")
         if isinstance(expected, list):
@@ -184,7 +184,8 @@ def _message(error: Any) -> str:
         return f"{_short(error.instance)} is not of type {expected}"
     if validator == "enum":
         return f"{_short(error.instance)} is not one of {error.schema['enum']}"
-    return error.message if len(error.message) < 200 else error.message[:197] + "..."
+    message = str(error.message)
+    return message if len(message) < 200 else message[:197] + "..."
 
 
 def _short(value: Any) -> str:

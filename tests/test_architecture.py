@@ -1,0 +1,87 @@
+"""The code's shape: imports point one way along the data, click stays in the CLI,
+nothing below the CLI prints, and the package type-checks under mypy --strict."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+PACKAGE = REPO / "kgen"
+
+# Which kgen packages each layer may import (besides itself and kgen.errors).
+ALLOWED = {
+    "kgen.load": set(),
+    "kgen.model": {"kgen.load", "kgen.resources"},
+    "kgen.report": {"kgen.check.result"},
+    "kgen.check": {"kgen.load", "kgen.model", "kgen.resources", "kgen.output"},
+    "kgen.diff": {"kgen.load", "kgen.model"},
+    "kgen.render": {"kgen.load", "kgen.model", "kgen.resources", "kgen.output"},
+}
+# The render guard compares a render with a folder through the diff engine.
+EXCEPTIONS = {("kgen.render.guard", "kgen.diff")}
+
+
+def modules() -> list[tuple[str, Path]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found.append((name, path))
+    return found
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def layer(name: str) -> str | None:
+    return next((l for l in ALLOWED if name == l or name.startswith(l + ".")), None)
+
+
+@pytest.mark.parametrize(("name", "path"), modules(), ids=[n for n, _ in modules()])
+def test_imports_point_one_way(name: str, path: Path) -> None:
+    own = layer(name)
+    for imported in imports_of(path):
+        if imported == "click" or imported.startswith("click."):
+            assert name.startswith("kgen.cli"), f"{name} imports click; only kgen/cli may"
+        if not imported.startswith("kgen.") or own is None:
+            continue
+        if imported == "kgen.errors" or imported == own or imported.startswith(own + "."):
+            continue
+        if any(name.startswith(a) and imported.startswith(b) for a, b in EXCEPTIONS):
+            continue
+        allowed = ALLOWED[own]
+        assert any(imported == a or imported.startswith(a + ".") for a in allowed), f"{name} imports {imported}"
+
+
+@pytest.mark.parametrize(("name", "path"), modules(), ids=[n for n, _ in modules()])
+def test_nothing_below_the_cli_prints(name: str, path: Path) -> None:
+    if name.startswith("kgen.cli"):
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"]
+    assert not calls, f"{name} prints"
+
+
+def test_mypy_strict() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10", "kgen"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
