@@ -193,8 +193,8 @@ def machine() -> str:
     return f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
 
 
-def checkov_binary() -> Path:
-    venv = WORK / "checkov-venv"
+def checkov_binary(work: Path) -> Path:
+    venv = work / "checkov-venv"
     binary = venv / "bin" / "checkov"
     if not binary.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -210,10 +210,12 @@ def main() -> None:
     parser.add_argument("--profiles", type=int, default=1000, help="profiles generated for the render figure")
     parser.add_argument("--with-checkov", action="store_true", help="install Checkov in its own venv and time it too")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument("--work", type=Path, default=WORK, help="scratch folder for generated trees")
     args = parser.parse_args()
 
     corpus: Path = args.corpus.resolve()
-    WORK.mkdir(exist_ok=True)
+    work: Path = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
     runs = args.runs
     files, docs = count_documents(corpus)
     print(f"machine: {machine()}")
@@ -226,11 +228,11 @@ def main() -> None:
     checkov = Figure("Checkov, corpus", note="skipped: run with --with-checkov")
     checkov_small = Figure("Checkov, one small file", note="skipped: run with --with-checkov")
     if args.with_checkov:
-        binary = str(checkov_binary())
+        binary = str(checkov_binary(work))
         checkov = measure("Checkov, corpus", [binary, "-d", str(corpus), "--framework", "kubernetes", "--quiet", "--compact", "-o", "json"], runs)
         checkov_small = measure("Checkov, one small file", [binary, "-f", str(SMALL_FILE), "--framework", "kubernetes", "--quiet", "--compact", "-o", "json"], runs)
 
-    big = WORK / "big"
+    big = work / "big"
     sizes = sorted({max(1, args.big_docs // 4), max(1, args.big_docs // 2), args.big_docs})
     tree_figures = []
     for size in sizes:
@@ -238,10 +240,10 @@ def main() -> None:
         tree_figures.append((real, measure(f"kgen check tree of {real} documents", kgen("check", str(big), "--no-config", "-f", "json"), max(1, runs // 2))))
     big_jobs1 = measure(f"kgen check tree of {tree_figures[-1][0]} documents --jobs 1", kgen("check", str(big), "--no-config", "-f", "json", "--jobs", "1"), max(1, runs // 2))
 
-    profile_dir = WORK / "profiles"
+    profile_dir = work / "profiles"
     profiles(profile_dir, args.profiles)
-    render = measure(f"kgen render {args.profiles} profiles", kgen("render", str(profile_dir), "-o", str(WORK / "rendered")), runs, ok=(0,))
-    original, shuffled = WORK / "diff-old", WORK / "diff-new"
+    render = measure(f"kgen render {args.profiles} profiles", kgen("render", str(profile_dir), "-o", str(work / "rendered")), runs, ok=(0,))
+    original, shuffled = work / "diff-old", work / "diff-new"
     shuffled_copy(corpus, original, shuffled)
     diff = measure("kgen diff corpus vs shuffled copy", kgen("diff", str(original), str(shuffled), "--format", "json"), runs, ok=(0,))
 
