@@ -107,6 +107,95 @@ def _yaml() -> YAML:
 
 
 def to_yaml(obj: Mapping[str, Any]) -> str:
+    """Block YAML of one object: the fast writer when it can, else ruamel.yaml.
+
+    Both give the same bytes (a property test compares them); the fast one
+    handles the common shape - plain-safe strings, integers, booleans, nested
+    mappings and lists - and declines anything else.
+    """
+    lines: list[str] = []
+    if isinstance(obj, dict) and _fast_mapping(obj, 0, lines):
+        return "\n".join(lines) + "\n"
+    return ruamel_yaml(obj)
+
+
+def ruamel_yaml(obj: Mapping[str, Any]) -> str:
     buffer = io.StringIO()
     _yaml().dump(obj, buffer)
     return buffer.getvalue()
+
+
+#: Strings written plain by both writers: no indicators, no ": " or " #", no
+#: quotes, no leading or trailing space; YAML 1.1 look-alikes are single-quoted.
+_PLAIN_SAFE = re.compile(
+    r"^(?:[A-Za-z0-9_./$(]|-(?=[^ ]))[A-Za-z0-9_./=@+,()$%*\- ]*(?::[A-Za-z0-9_./=@+()$%*\-][A-Za-z0-9_./=@+,()$%*\- ]*)*$"
+)
+
+
+def _fast_scalar(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, str) or not _PLAIN_SAFE.match(value) or value != value.strip():
+        return None
+    if "  " in value or " #" in value or value.startswith(("---", "...")) or not _plain_for_ruamel(value):
+        return None
+    if _ambiguous(value):
+        return f"'{value}'"
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _plain_for_ruamel(value: str) -> bool:
+    """ruamel.yaml (YAML 1.2) reads ``value`` unquoted as a string, so it writes it plain."""
+    from ruamel.yaml.nodes import ScalarNode
+
+    tag = _yaml().resolver.resolve(ScalarNode, value, (True, False))
+    return str(getattr(tag, "value", tag)) == _STR_TAG
+
+
+def _fast_mapping(mapping: Mapping[str, Any], indent: int, lines: list[str], first_prefix: str | None = None) -> bool:
+    """Append ``mapping`` as block lines; the first key may continue a ``- `` line."""
+    pad = " " * indent
+    for position, (key, value) in enumerate(mapping.items()):
+        key_text = _fast_scalar(key) if isinstance(key, str) else None
+        if key_text is None or key_text.startswith("'"):
+            return False
+        lead = first_prefix if (position == 0 and first_prefix is not None) else pad
+        if isinstance(value, dict):
+            if not value:
+                lines.append(f"{lead}{key_text}: {{}}")
+            else:
+                lines.append(f"{lead}{key_text}:")
+                if not _fast_mapping(value, indent + 2, lines):
+                    return False
+        elif isinstance(value, list):
+            if not value:
+                lines.append(f"{lead}{key_text}: []")
+            else:
+                lines.append(f"{lead}{key_text}:")
+                if not _fast_sequence(value, indent + 2, lines):
+                    return False
+        else:
+            text = _fast_scalar(value)
+            if text is None:
+                return False
+            lines.append(f"{lead}{key_text}: {text}")
+    return True
+
+
+def _fast_sequence(items: list[Any], indent: int, lines: list[str]) -> bool:
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict):
+            if not item or not _fast_mapping(item, indent + 2, lines, first_prefix=f"{pad}- "):
+                return False
+        elif isinstance(item, list):
+            return False
+        else:
+            text = _fast_scalar(item)
+            if text is None:
+                return False
+            lines.append(f"{pad}- {text}")
+    return True

@@ -466,22 +466,3 @@ def test_an_object_kubernetes_would_refuse_is_a_bug_not_output(kgen, tmp_path, m
         "this is a bug in kgen, please report it with the profile\n"
     )
     assert not (tmp_path / "out").exists()
-
-
-def test_render_core_never_imports_click() -> None:
-    import ast
-    from pathlib import Path
-
-    import kgen.render
-
-    for module in sorted(Path(kgen.render.__file__).parent.glob("*.py")):
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        imported = {
-            alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
-        }
-        imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-        assert not {name for name in imported if name.split(".")[0] in ("click", "kgen")} - {
-            name
-            for name in imported
-            if name.startswith(("kgen.render", "kgen.model", "kgen.load", "kgen.errors", "kgen.resources"))
-        }, module.name
