@@ -9,12 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-import jsonschema
-
-from kgen.errors import ConfigError, KgenError, Location
-from kgen.load.yamlload import load_text
+from kgen.check.policy import first_schema_error, single_document
+from kgen.errors import ConfigError, Location
 from kgen.model.k8s import WorkloadKind, parse_field_path
-from kgen.resources import load_schema
 
 CONFIG_NAMES = (".kgen.yaml", ".kgen.yml")
 
@@ -60,19 +57,12 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"config file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file: {exc}", Location(str(path))) from None
-    documents = list(load_text(text, str(path)))
-    if not documents:
+    document = single_document(text, str(path), "a config file")
+    if document is None:
         return Config(source=str(path))
-    if len(documents) > 1:
-        raise ConfigError("a config file holds one YAML document", Location(str(path), 1, 1))
-    document = documents[0]
-    if isinstance(document, KgenError):
-        raise ConfigError(document.message, document.location)
     data = document.data
-    validator = jsonschema.Draft7Validator(load_schema("config.schema.json"))
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        error = errors[0]
+    error = first_schema_error("config.schema.json", data)
+    if error is not None:
         where = tuple(error.absolute_path)
         message = error.message
         if error.validator == "additionalProperties":

@@ -119,21 +119,36 @@ def load_policy_file(path: Path) -> Policy:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read policy file: {exc}", Location(str(path))) from None
-    documents = list(load_text(text, str(path)))
-    if len(documents) != 1:
+    document = single_document(text, str(path), "a policy file")
+    if document is None:
         raise ConfigError("a policy file holds exactly one YAML document", Location(str(path), 1, 1))
+    return policy_from_document(document)
+
+
+def single_document(text: str, source: str, what: str) -> Document | None:
+    """The one document of a config or policy file (None when it has none)."""
+    documents = list(load_text(text, source))
+    if len(documents) > 1:
+        raise ConfigError(f"{what} holds one YAML document", Location(source, 1, 1))
+    if not documents:
+        return None
     (document,) = documents
     if isinstance(document, KgenError):
         raise ConfigError(document.message, document.location)
-    return policy_from_document(document)
+    return document
+
+
+def first_schema_error(schema_name: str, data: Any) -> Any:
+    """The first error (in path order) of ``data`` against a schema of kgen's, or None."""
+    validator = jsonschema.Draft7Validator(load_schema(schema_name))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    return errors[0] if errors else None
 
 
 def policy_from_document(document: Document) -> Policy:
     data = document.data
-    validator = jsonschema.Draft7Validator(load_schema("policy.schema.json"))
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        error = errors[0]
+    error = first_schema_error("policy.schema.json", data)
+    if error is not None:
         path = tuple(error.absolute_path)
         raise ConfigError(
             f"invalid policy: {error.message}",

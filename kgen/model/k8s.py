@@ -74,6 +74,15 @@ def api_group(api_version: Any) -> str:
     return api_version.rpartition("/")[0]
 
 
+def plain_copy(value: Any) -> Any:
+    """A deep copy of plain data (dicts, lists, scalars): what a loaded document holds."""
+    if isinstance(value, dict):
+        return {key: plain_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(item) for item in value]
+    return value
+
+
 def get_path(data: Any, path: FieldPath) -> Any:
     """The value at ``path``, or None when any part is missing or of the wrong type."""
     node = data

@@ -10,7 +10,7 @@ from typing import Any
 
 from kgen.errors import KgenError, Location, ProfileError
 from kgen.load.yamlload import Document, FieldPath, load_text
-from kgen.model.k8s import format_field_path, get_path
+from kgen.model.k8s import format_field_path, get_path, plain_copy
 
 ENVIRONMENTS = "environments"
 
@@ -56,22 +56,15 @@ def deep_merge(base: Any, overlay: Any) -> Any:
     if isinstance(base, dict) and isinstance(overlay, dict):
         merged = dict(base)
         for key, value in overlay.items():
-            merged[key] = deep_merge(base[key], value) if key in base else _copy(value)
+            merged[key] = deep_merge(base[key], value) if key in base else plain_copy(value)
         return merged
-    return _copy(overlay)
+    return plain_copy(overlay)
 
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    return value
 
 
 def apply_set(data: dict[str, Any], override: SetOverride) -> dict[str, Any]:
     """A copy of ``data`` with the override applied (missing or non-mapping parents become mappings)."""
-    result: dict[str, Any] = _copy(data)
+    result: dict[str, Any] = plain_copy(data)
     node = result
     for key in override.path[:-1]:
         child = node.get(key)
@@ -79,7 +72,7 @@ def apply_set(data: dict[str, Any], override: SetOverride) -> dict[str, Any]:
             child = {}
             node[key] = child
         node = child
-    node[override.path[-1]] = _copy(override.value)
+    node[override.path[-1]] = plain_copy(override.value)
     return result
 
 

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from kgen.model.k8s import plain_copy
 from kgen.render.profile import TMP_PATH, EnvVar, Health, Port, Profile, Toleration
 
 Obj = dict[str, Any]
@@ -296,7 +297,7 @@ def probes(health: Health, port: Port) -> Obj:
 
 
 def _probe(handler: Obj, timing: Timing) -> Obj:
-    probe = {key: _copy(value) for key, value in handler.items()}
+    probe = {key: plain_copy(value) for key, value in handler.items()}
     probe.update(
         {
             "periodSeconds": timing.period,
@@ -307,10 +308,3 @@ def _probe(handler: Obj, timing: Timing) -> Obj:
     )
     return probe
 
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    return value
