@@ -5,9 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+# Hypothesis profiles: `default` fits CI's budget; `pytest --hypothesis-profile=long`
+# goes deeper (tests that set max_examples themselves scale it from the profile:
+# see tests/hardening/support.py).
+settings.register_profile(
+    "default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long",
+    max_examples=2_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("default")  # the plugin loads --hypothesis-profile's choice after this
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -39,6 +39,7 @@ from kgen.check.result import (
 from kgen.check.targets import Context, ObjectTargets, Target
 from kgen.errors import ConfigError, InternalError, KgenError, LoadError
 from kgen.load.discover import STDIN_NAME, Source, discover, read_text
+from kgen.load.gcpause import no_cyclic_gc
 from kgen.load.yamlload import (
     DEFAULT_LIMITS,
     Document,
@@ -161,6 +162,11 @@ Progress = Callable[[int], None]  # called with the number of files checked so f
 
 
 def run_check(options: CheckOptions, progress: Progress | None = None) -> CheckResult:
+    with no_cyclic_gc():
+        return _run_check(options, progress)
+
+
+def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     setup = prepare(options)
     checker = FileChecker(setup)  # validates config and policies before any file is read
     fail_on = options.fail_on or setup.config.fail_on or "warning"
@@ -405,7 +411,8 @@ class _Merger:
         self.unknown_kind += result.unknown_kind
         if result.text is not None:
             self.stdin_text = result.text
-        self.index.keys.update(result.keys)
+        for key in result.keys:
+            self.index.add_key(key)
         for entry in result.kept:
             self.index.add(entry)
             self.kept.append(entry)
@@ -436,12 +443,13 @@ class _Merger:
         stamp = self.checker.stamp
         for source, entries in by_source.items():
             text = self._source_text(source)
+            lines = text.splitlines(keepends=True) if text is not None else None
             documents: dict[int, Document | None] = {}
             for entry in entries:
                 if entry.doc_index not in documents:
                     documents[entry.doc_index] = (
-                        load_document_at(text, source, entry.line_span, entry.doc_index, self.checker.limits)
-                        if text is not None
+                        load_document_at(lines, source, entry.line_span, entry.doc_index, self.checker.limits)
+                        if lines is not None
                         else None
                     )
                 for rule_id, violation, target in pending[id(entry)]:

@@ -62,44 +62,62 @@ class ObjectEntry:
         return api_group(self.ref.api_version)
 
 
+Name = tuple[str, str, str]  # (namespace, kind, name)
+
+
 @dataclass
 class ObjectIndex:
+    """Objects by what relates them, so every lookup is a dictionary access."""
+
     keys: set[tuple[str, str, str, str]] = field(default_factory=set)  # (namespace, group, kind, name)
     workloads: list[ObjectEntry] = field(default_factory=list)
     hpas: list[ObjectEntry] = field(default_factory=list)
     pdbs: list[ObjectEntry] = field(default_factory=list)
+    _names: set[Name] = field(default_factory=set)
+    _workloads_by_name: dict[Name, list[ObjectEntry]] = field(default_factory=dict)
+    _workloads_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
+    _hpas_by_target: dict[Name, list[ObjectEntry]] = field(default_factory=dict)
+    _pdbs_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
+
+    def add_key(self, key: tuple[str, str, str, str]) -> None:
+        self.keys.add(key)
+        self._names.add((key[0], key[2], key[3]))
 
     def add(self, entry: ObjectEntry) -> None:
-        self.keys.add(entry.key)
+        self.add_key(entry.key)
         if entry.kind == "HorizontalPodAutoscaler":
             self.hpas.append(entry)
+            ref = get_path(entry.data, ("spec", "scaleTargetRef"))
+            if isinstance(ref, Mapping) and isinstance(ref.get("kind"), str) and isinstance(ref.get("name"), str):
+                self._hpas_by_target.setdefault((entry.namespace, ref["kind"], ref["name"]), []).append(entry)
         elif entry.kind == "PodDisruptionBudget":
             self.pdbs.append(entry)
+            self._pdbs_by_namespace.setdefault(entry.namespace, []).append(entry)
         elif is_indexed(entry):
             self.workloads.append(entry)
+            self._workloads_by_name.setdefault((entry.namespace, entry.kind, entry.ref.name), []).append(entry)
+            self._workloads_by_namespace.setdefault(entry.namespace, []).append(entry)
 
     def has(self, namespace: str, api_version: Any, kind: Any, name: Any) -> bool:
         if not isinstance(kind, str) or not isinstance(name, str):
             return False
         if isinstance(api_version, str) and api_version:
             return (namespace, api_group(api_version), kind, name) in self.keys
-        return any(k[0] == namespace and k[2] == kind and k[3] == name for k in self.keys)
+        return (namespace, kind, name) in self._names
 
     def hpas_for(self, workload: ObjectEntry) -> Iterator[ObjectEntry]:
-        """HPAs whose scaleTargetRef names this workload (same namespace)."""
-        for hpa in self.hpas:
-            ref = get_path(hpa.data, ("spec", "scaleTargetRef"))
-            if not isinstance(ref, Mapping) or hpa.namespace != workload.namespace:
-                continue
-            if ref.get("kind") != workload.kind or ref.get("name") != workload.ref.name:
-                continue
-            ref_version = ref.get("apiVersion")
+        """HPAs whose scaleTargetRef names this workload (same namespace; group when given)."""
+        for hpa in self._hpas_by_target.get((workload.namespace, workload.kind, workload.ref.name), ()):
+            ref_version = get_path(hpa.data, ("spec", "scaleTargetRef", "apiVersion"))
             if isinstance(ref_version, str) and ref_version and api_group(ref_version) != workload.group:
                 continue
             yield hpa
 
     def target_of(self, hpa: ObjectEntry) -> ObjectEntry | None:
-        for workload in self.workloads:
+        ref = get_path(hpa.data, ("spec", "scaleTargetRef"))
+        if not isinstance(ref, Mapping):
+            return None
+        for workload in self._workloads_by_name.get((hpa.namespace, ref.get("kind"), ref.get("name")), ()):  # type: ignore[arg-type]
             if any(h is hpa for h in self.hpas_for(workload)):
                 return workload
         return None
@@ -107,19 +125,15 @@ class ObjectIndex:
     def pdbs_for(self, workload: ObjectEntry) -> Iterator[ObjectEntry]:
         """PDBs in the workload's namespace whose selector matches its pod labels."""
         labels = pod_labels(workload)
-        for pdb in self.pdbs:
-            if pdb.namespace != workload.namespace:
-                continue
+        for pdb in self._pdbs_by_namespace.get(workload.namespace, ()):
             selector = get_path(pdb.data, ("spec", "selector"))
             if selector_matches(selector, labels, empty_matches_all=_empty_selects_all(pdb)):
                 yield pdb
 
     def workloads_for(self, pdb: ObjectEntry) -> Iterator[ObjectEntry]:
         selector = get_path(pdb.data, ("spec", "selector"))
-        for workload in self.workloads:
-            if workload.namespace == pdb.namespace and selector_matches(
-                selector, pod_labels(workload), empty_matches_all=_empty_selects_all(pdb)
-            ):
+        for workload in self._workloads_by_namespace.get(pdb.namespace, ()):
+            if selector_matches(selector, pod_labels(workload), empty_matches_all=_empty_selects_all(pdb)):
                 yield workload
 
 

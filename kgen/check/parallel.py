@@ -7,6 +7,7 @@ output is identical to a single-process run.
 
 from __future__ import annotations
 
+import gc
 from typing import Any, Iterable, Iterator
 
 from kgen.check.engine import FileChecker, FileResult, Setup
@@ -20,6 +21,7 @@ _checker: FileChecker | None = None
 
 def _start(setup: Setup) -> None:
     global _checker
+    gc.disable()  # as in the main process: no cycles to collect, only rescans to avoid
     _checker = FileChecker(setup)
 
 

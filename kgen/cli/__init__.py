@@ -35,7 +35,13 @@ class KgenGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except KgenError as exc:
-            click.echo(f"kgen: {exc}", err=True)
+            message = str(exc)
+            if exc.exit_code == ExitCode.INTERNAL:  # an InternalError is a bug too
+                if debug:
+                    traceback.print_exc()
+                if "report" not in message:
+                    message = f"{message}; {_REPORT}"
+            click.echo(f"kgen: {message}", err=True)
             ctx.exit(int(exc.exit_code))
         except KeyboardInterrupt:
             click.echo("kgen: interrupted", err=True)
@@ -99,15 +105,17 @@ def run(args: list[str]) -> int:
     return int(code) if isinstance(code, int) else ExitCode.OK
 
 
+_REPORT = (
+    "this is a bug in kgen, please report it with the input that caused it "
+    "(run again with --debug for the traceback)"
+)
+
+
 def _internal(summary: str, debug: bool) -> int:
     if debug:
         traceback.print_exc()
-    click.echo(
-        f"kgen: internal error: {summary}\n"
-        "This is a bug in kgen; please report it with the input that caused it "
-        "(run again with --debug for the traceback).",
-        err=True,
-    )
+    first_line = summary.strip().splitlines()[0] if summary.strip() else "(no message)"
+    click.echo(f"kgen: internal error: {first_line}; {_REPORT}", err=True)
     return ExitCode.INTERNAL
 
 

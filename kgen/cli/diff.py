@@ -34,7 +34,13 @@ EXIT_WHEN = ("changes", "risks", "never")
     "--exit-code", "exit_when", type=click.Choice(EXIT_WHEN), default="changes", show_default=True,
     help="When to exit 1: on any change (like diff), only on changes with risk notes, or never.",
 )
-def diff_command(old: str, new: str, output_format: str, ignore: tuple[str, ...], color: str, exit_when: str) -> None:
+@click.option(
+    "--max-file-size", type=click.IntRange(min=1), default=64, show_default=True, metavar="MIB",
+    help="Refuse files larger than this many MiB.",
+)
+def diff_command(
+    old: str, new: str, output_format: str, ignore: tuple[str, ...], color: str, exit_when: str, max_file_size: int
+) -> None:
     """Show what changes in the cluster between two sets of manifests.
 
     OLD and NEW are each a file, a folder (read recursively) or - for stdin.
@@ -59,8 +65,10 @@ def diff_command(old: str, new: str, output_format: str, ignore: tuple[str, ...]
       kgen diff old/ new/ --format markdown --exit-code never > comment.md
     """
     from kgen.diff.api import DiffOptions, diff_paths, format_json, format_markdown, format_text
+    from kgen.load.yamlload import Limits
 
-    result = diff_paths(old, new, DiffOptions(ignore=ignore))
+    limits = Limits(max_file_bytes=max_file_size * 1024 * 1024)
+    result = diff_paths(old, new, DiffOptions(ignore=ignore, limits=limits))
     use_color = color == "always" or (color == "auto" and _terminal())
     if output_format == "json":
         output = format_json(result)

@@ -44,6 +44,14 @@ from kgen.errors import ExitCode
     metavar="VERSION",
     help="Validate against this Kubernetes version (default: the newest kgen ships).",
 )
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=64,
+    show_default=True,
+    metavar="MIB",
+    help="Refuse profile files larger than this many MiB.",
+)
 def render(
     paths: tuple[str, ...],
     output: str | None,
@@ -52,6 +60,7 @@ def render(
     check_only: bool,
     color: str,
     kubernetes_version: str | None,
+    max_file_size: int,
 ) -> None:
     """Render app profiles (files, or folders of them) into Kubernetes manifests.
 
@@ -62,12 +71,14 @@ def render(
       kgen render shop-api.yaml --set image=ghcr.io/acme/shop-api:3f2a9c1-dev
       kgen render profiles/ -o k8s/ --env prod --check     # in CI: fail on stale manifests
     """
+    from kgen.load.yamlload import Limits
     from kgen.render.api import RenderOptions, render_paths, write_output_dir
 
     context = click.get_current_context()
     if check_only and output is None:
         raise click.UsageError("--check compares with a folder: give it with -o DIR")
-    result = render_paths(RenderOptions(paths, env, sets, kubernetes_version))
+    limits = Limits(max_file_bytes=max_file_size * 1024 * 1024)
+    result = render_paths(RenderOptions(paths, env, sets, kubernetes_version, limits))
     if output is None:
         click.echo(result.stream_text, nl=False)
         context.exit(ExitCode.OK)

@@ -19,6 +19,8 @@ from kgen.diff.paths import parse_pattern
 from kgen.diff.result import DiffResult
 from kgen.errors import InputError
 from kgen.load.discover import STDIN, discover, read_text
+from kgen.load.yamlload import DEFAULT_LIMITS, Limits
+from kgen.load.gcpause import no_cyclic_gc
 
 __all__ = ["DiffOptions", "DiffResult", "diff_paths", "diff_texts", "format_json", "format_markdown", "format_text"]
 
@@ -29,6 +31,7 @@ class DiffOptions:
     comparing (``metadata.annotations``, ``spec.template.spec.containers[*].image``)."""
 
     ignore: tuple[str, ...] = ()
+    limits: Limits = DEFAULT_LIMITS  # max_file_bytes: --max-file-size
 
 
 def diff_texts(old: Mapping[str, str], new: Mapping[str, str], options: DiffOptions) -> DiffResult:
@@ -39,7 +42,8 @@ def diff_texts(old: Mapping[str, str], new: Mapping[str, str], options: DiffOpti
     KgenError (exit 2) for a text that does not parse, a bad ``--ignore``
     path, or an object defined twice on one side.
     """
-    return _diff(read_side(old, "old"), read_side(new, "new"), options)
+    with no_cyclic_gc():
+        return _diff(read_side(old, "old"), read_side(new, "new"), options)
 
 
 def _diff(old: list[SourceObject | None], new: list[SourceObject | None], options: DiffOptions) -> DiffResult:
@@ -51,9 +55,10 @@ def diff_paths(old: str, new: str, options: DiffOptions) -> DiffResult:
     """Compare two files or folders (recursive); ``-`` reads one side from stdin."""
     if old == STDIN and new == STDIN:
         raise InputError("only one side can be read from stdin (-)")
-    old_side = read_side(_read(old), "old", _root(old))
-    new_side = read_side(_read(new), "new", _root(new))
-    return _diff(old_side, new_side, options)
+    with no_cyclic_gc():
+        old_side = read_side(_read(old, options.limits), "old", _root(old))
+        new_side = read_side(_read(new, options.limits), "new", _root(new))
+        return _diff(old_side, new_side, options)
 
 
 def _root(path: str) -> str:
@@ -61,5 +66,5 @@ def _root(path: str) -> str:
     return path if path != STDIN and os.path.isdir(path) else ""
 
 
-def _read(path: str) -> dict[str, str]:
-    return {source.name: read_text(source) for source in discover([path])}
+def _read(path: str, limits: Limits) -> dict[str, str]:
+    return {source.name: read_text(source, limits) for source in discover([path])}

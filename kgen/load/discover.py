@@ -67,23 +67,29 @@ def _walk(
         return  # a symlink loop, or the same folder linked twice
     seen.add(key)
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        with os.scandir(folder) as listing:
+            # names and kinds only: a folder of 100,000 files must not hold 100,000 DirEntry objects
+            entries = sorted((entry.name, _kind(entry)) for entry in listing)
     except OSError as exc:
         raise InputError(f"cannot list {folder}: {exc.strerror}") from None
-    for entry in entries:
-        child = folder / entry.name
+    for name, is_dir in entries:
+        child = folder / name
         text = child.as_posix()
-        if _excluded(text, patterns):
-            continue
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
+        if is_dir is None or _excluded(text, patterns):
             continue
         if is_dir:
-            if not entry.name.startswith("."):
+            if not name.startswith("."):
                 yield from _walk(child, patterns, suffixes, seen)
-        elif entry.name.lower().endswith(suffixes):
+        elif name.lower().endswith(suffixes):
             yield Source(text, child)
+
+
+def _kind(entry: os.DirEntry[str]) -> bool | None:
+    """Whether an entry is a folder (following symlinks); None when it cannot be told."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return None
 
 
 def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
@@ -105,7 +111,10 @@ def read_text(source: Source, limits: Limits = DEFAULT_LIMITS) -> str:
             if size > limits.max_file_bytes:
                 raise LoadError(_too_big(size, limits), Location(source.name))
             with open(source.path, "rb") as handle:
-                raw = handle.read(limits.max_file_bytes + 1)
+                # read(n) allocates n bytes up front: ask for what stat says, not the limit
+                raw = handle.read(size + 1)
+                if len(raw) > size:  # it grew since: read on, up to one byte past the limit
+                    raw += handle.read(max(limits.max_file_bytes + 1 - len(raw), 0))
         except FileNotFoundError:
             raise LoadError("file vanished while being read", Location(source.name)) from None
         except PermissionError:

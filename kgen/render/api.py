@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from kgen.errors import InternalError, ProfileError
+from kgen.load.yamlload import DEFAULT_LIMITS, Limits
 from kgen.model.k8s import format_field_path
 from kgen.model.kubeschema import KubeSchemas, latest_version
 from kgen.render.emit import file_name, file_text, sort_key, stream_text, to_yaml
@@ -38,6 +39,7 @@ class RenderOptions:
     env: str | None = None
     sets: tuple[str, ...] = ()
     kubernetes_version: str | None = None
+    limits: Limits = DEFAULT_LIMITS  # max_file_bytes: --max-file-size
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def render_paths(options: RenderOptions) -> RenderResult:
     sets = tuple(parse_set(text) for text in options.sets)
     version = options.kubernetes_version or latest_version()
     schemas = KubeSchemas(version)  # an unknown version fails before any file is read
-    return _result(load_paths(options.paths, options.env, sets), schemas)
+    return _result(load_paths(options.paths, options.env, sets, options.limits), schemas)
 
 
 def render_text(

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Iterator
 
 from kgen.errors import InputError, Location, ProfileError
 from kgen.load.discover import discover, read_text
-from kgen.load.yamlload import Document, FieldPath, load_text
+from kgen.load.yamlload import DEFAULT_LIMITS, Document, FieldPath, Limits, load_text
 from kgen.model.k8s import format_field_path
 from kgen.render.emit import header_app
 from kgen.render.overlay import SetOverride, profile_data
@@ -23,13 +23,15 @@ class LoadedProfile:
     location: Location
 
 
-def load_paths(paths: Iterable[str], env: str | None, sets: tuple[SetOverride, ...]) -> list[LoadedProfile]:
+def load_paths(
+    paths: Iterable[str], env: str | None, sets: tuple[SetOverride, ...], limits: Limits = DEFAULT_LIMITS
+) -> list[LoadedProfile]:
     """Every profile in the files and folders named (folders recursively, sorted)."""
     named = list(paths)
     loaded: list[LoadedProfile] = []
     for source in discover(named):
         explicit = source.name in named
-        text = read_text(source)
+        text = read_text(source, limits)
         if not explicit and _skipped(text):
             continue
         found = load_text_profiles(text, source.name, env, sets)

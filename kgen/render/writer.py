@@ -5,7 +5,8 @@ for the same apps and no longer renders are removed; files without kgen's
 header (or of other apps) are never touched; nothing is written outside it.
 The new files are staged in a temporary folder inside the target first; the
 move into place is short, shielded from SIGINT/SIGTERM, and rolled back from
-backups if anything fails part-way.
+backups if anything fails part-way. SIGTERM before the move unwinds like
+Ctrl-C (KeyboardInterrupt), so the staging folder is removed either way.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping, Protocol
 
 from kgen.errors import OutputError
+from kgen.load.yamlload import DEFAULT_LIMITS
 from kgen.render.emit import header_app
 
 STAGING_PREFIX = ".kgen-staging-"
@@ -61,15 +64,18 @@ def write_output_dir(result: Rendered, directory: str) -> WriteReport:
         _check_name(target, name)
     if target.exists() and not target.is_dir():
         raise OutputError(f"{directory} is a file, not a folder; choose a folder for -o")
-    created = _make_dir(target, directory)
-    done = False
-    try:
-        plan = _plan(target, directory, result)
-        _apply(target, directory, plan)
-        done = True
-    finally:
-        if created and not done:
-            _remove_empty(target)
+    created = done = False
+    with _terminate_interrupts():
+        try:
+            with _signals_blocked():
+                created = _make_dir(target, directory)
+            plan = _plan(target, directory, result)
+            _apply(target, directory, plan)
+            done = True
+        finally:
+            if created and not done:
+                with _signals_blocked():
+                    _remove_empty(target)
     return WriteReport(
         directory=directory,
         written=tuple(sorted(plan.write)),
@@ -205,7 +211,10 @@ def _owner(path: Path) -> str | None:
 
 
 def _read(path: Path) -> str | None:
+    """A kgen file's text; None when unreadable or too big to be one kgen wrote (so: stale)."""
     try:
+        if path.stat().st_size > DEFAULT_LIMITS.max_file_bytes:
+            return None  # a crafted giant in a committed folder must not cost its size in memory
         with open(path, encoding="utf-8", newline="") as handle:
             return handle.read()
     except (OSError, UnicodeDecodeError):
@@ -215,12 +224,14 @@ def _read(path: Path) -> str | None:
 def _apply(target: Path, directory: str, plan: _Plan) -> None:
     if not plan.write and not plan.remove:
         return
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
-    except OSError as exc:
-        raise OutputError(f"cannot write to {directory}: {exc.strerror or exc}") from None
+    staging: Path | None = None
     keep = False
     try:
+        with _signals_blocked():  # the staging folder exists only with its cleanup below armed
+            try:
+                staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
+            except OSError as exc:
+                raise OutputError(f"cannot write to {directory}: {exc.strerror or exc}") from None
         new, old = staging / "new", staging / "old"
         new.mkdir()
         old.mkdir()
@@ -239,8 +250,9 @@ def _apply(target: Path, directory: str, plan: _Plan) -> None:
         reason = exc.strerror or exc
         raise OutputError(f"cannot write to {directory}: {reason}; nothing was changed") from None
     finally:
-        if not keep:
-            shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None and not keep:
+            with _signals_blocked():  # a signal now must not leave half a staging folder behind
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 class _RollbackFailed(Exception):
@@ -273,6 +285,24 @@ def _commit(target: Path, new: Path, old: Path, plan: _Plan) -> None:
         if failed:
             raise _RollbackFailed(sorted(failed)) from None
         raise
+
+
+@contextmanager
+def _terminate_interrupts() -> Iterator[None]:
+    """While writing, SIGTERM raises KeyboardInterrupt (as SIGINT does) instead of
+    killing the process, so staging is cleaned up and the folder left as it was."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield  # signal handlers belong to the main thread; never replace someone else's
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager
