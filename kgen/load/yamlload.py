@@ -438,20 +438,28 @@ def load_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Iterat
 def load_document_at(
     lines: list[str], source: str, span: tuple[int, int], index: int, limits: Limits = DEFAULT_LIMITS
 ) -> Document | None:
-    """Re-read one document of a stream from its line span, with its own positions.
+    """Re-read one document of a stream from its line span, for its positions only.
 
     ``lines`` is the file split with ``splitlines(keepends=True)`` (once per
-    file); only the document's lines are parsed, and its positions are shifted
-    to where they are in the whole file.
+    file); only the document's lines are composed - its data is not built
+    again (``data`` is None) - and positions are shifted to where they are in
+    the whole file. The document was loaded within the limits before;
+    ``limits`` still bounds the text.
     """
     first, last = span
-    for document in load_text("".join(lines[first : last + 1]), source, limits):
-        if isinstance(document, Document):
-            document.index = index
-            document.line_offset = first
-            return document
+    text = "".join(lines[first : last + 1])
+    if len(text) > limits.max_file_bytes:
         return None
-    return None
+    loader = _Loader(text)
+    try:
+        node = loader.get_node() if loader.check_node() else None
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    return Document(source, index, None, node, line_offset=first)
 
 
 def _reader_error(exc: yaml.reader.ReaderError, text: str, source: str) -> LoadError:
