@@ -205,7 +205,7 @@ def _check_all(checker: "FileChecker", setup: Setup, sources: Iterable[Source], 
             yield checker.check(source)
         return
     rest = (s for s in sources if s.path is not None)  # stdin comes first or not at all on a command line
-    yield from parallel.check_in_pool(setup, itertools.chain(pending, rest), jobs, multiprocessing.get_context())
+    yield from parallel.check_in_pool(setup, itertools.chain(pending, rest), jobs, multiprocessing.get_context(), checker)
 
 
 class FileChecker:
@@ -283,9 +283,12 @@ class FileChecker:
             if applied:
                 entry.applied.append(rule.id)
         result.keys.append(entry.key)
-        if self.rules.cross_rules and (
-            is_indexed(entry) or any(True for rule in self.rules.cross_rules for _ in targets.for_policy(rule.policy))
-        ):
+        cross = [rule for rule in self.rules.cross_rules if any(True for _ in targets.for_policy(rule.policy))]
+        if cross or (self.rules.cross_rules and is_indexed(entry)):
+            for rule in cross:
+                for pattern in rule.paths:
+                    for path in _expand(pattern, entry.data):
+                        entry.positions[path] = document.position(entry.base + path)
             result.kept.append(entry)
         else:
             result.checked.append(entry.checked())
@@ -338,10 +341,18 @@ class Stamper:
         self.rules = rules
 
     def finding(
-        self, rule_id: str, entry: ObjectEntry, document: Document | None, violation: Violation, target: Target | None
+        self,
+        rule_id: str,
+        entry: ObjectEntry,
+        document: Document | None,
+        violation: Violation,
+        target: Target | None,
+        where: tuple[int, int] | None = None,
     ) -> Finding:
         path = (target.path if target is not None else ()) + violation.path
-        if document is not None:
+        if where is not None:
+            line, column = where
+        elif document is not None:
             line, column = document.position(entry.base + path)
         else:
             line, column = entry.line, entry.column
@@ -441,7 +452,16 @@ class _Merger:
             if id(entry) in pending:
                 by_source.setdefault(entry.source, []).append(entry)
         stamp = self.checker.stamp
-        for source, entries in by_source.items():
+        for source, entries in list(by_source.items()):
+            for entry in list(entries):
+                paths = [target.path + violation.path for _, violation, target in pending[id(entry)]]
+                if all(path in entry.positions for path in paths):
+                    for rule_id, violation, target in pending[id(entry)]:
+                        where = entry.positions[target.path + violation.path]
+                        self.findings.append(stamp.finding(rule_id, entry, None, violation, target, where))
+                    entries.remove(entry)
+            if not entries:
+                continue
             text = self._source_text(source)
             lines = text.splitlines(keepends=True) if text is not None else None
             documents: dict[int, Document | None] = {}
@@ -528,6 +548,23 @@ def _format_message(template: str, target: Target, params: Mapping[str, Any]) ->
         container=target.container.name if target.container else "",
     )
     return string.Formatter().vformat(template, (), values)
+
+
+def _expand(pattern: FieldPath, data: Any) -> Iterator[FieldPath]:
+    """Concrete paths of a pattern ("*" is every index of a list there) that may exist in ``data``."""
+    if not pattern:
+        yield ()
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                for tail in _expand(rest, item):
+                    yield (index, *tail)
+        return
+    child = data.get(head) if isinstance(data, Mapping) else None
+    for tail in _expand(rest, child):
+        yield (head, *tail)
 
 
 def _objects(data: Any, base: FieldPath) -> Iterator[tuple[FieldPath, Any]]:

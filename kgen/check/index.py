@@ -41,6 +41,8 @@ class ObjectEntry:
     suppressed_rules: frozenset[str] = frozenset()
     pod_spec_path: FieldPath | None = None
     applied: list[str] = field(default_factory=list)  # ids of the rules that looked at it
+    #: Positions of the fields cross-object rules may report, taken while its document was read.
+    positions: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
 
     def checked(self) -> CheckedObject:
         return CheckedObject(self.ref, self.source, self.line, self.column, tuple(sorted(set(self.applied))))

@@ -22,7 +22,8 @@ _checker: FileChecker | None = None
 def _start(setup: Setup) -> None:
     global _checker
     gc.disable()  # as in the main process: no cycles to collect, only rescans to avoid
-    _checker = FileChecker(setup)
+    if _checker is None:  # spawned, not forked: build our own
+        _checker = FileChecker(setup)
 
 
 def _check(source: Source) -> FileResult:
@@ -35,7 +36,18 @@ def _check(source: Source) -> FileResult:
 CHUNK = 4
 
 
-def check_in_pool(setup: Setup, sources: Iterable[Source], jobs: int, context: Any) -> Iterator[FileResult]:
-    """Results in source order; ``sources`` is consumed lazily, never held whole."""
-    with context.Pool(jobs, initializer=_start, initargs=(setup,)) as pool:
-        yield from pool.imap(_check, sources, chunksize=CHUNK)
+def check_in_pool(
+    setup: Setup, sources: Iterable[Source], jobs: int, context: Any, checker: FileChecker | None = None
+) -> Iterator[FileResult]:
+    """Results in source order; ``sources`` is consumed lazily, never held whole.
+
+    Forked workers inherit ``checker`` (policies loaded, schemas compiled)
+    instead of building their own.
+    """
+    global _checker
+    _checker = checker if context.get_start_method() == "fork" else None
+    try:
+        with context.Pool(jobs, initializer=_start, initargs=(setup,)) as pool:
+            yield from pool.imap(_check, sources, chunksize=CHUNK)
+    finally:
+        _checker = None

@@ -87,6 +87,9 @@ class CompiledPolicy:
     params: Mapping[str, Any]
     validator: Any = None  # jsonschema validator for schema predicates
     logic: Logic | None = None
+    #: Paths (from the target; "*" for every list index) a cross-object rule may
+    #: report: their positions are taken while the document is still at hand.
+    paths: tuple[FieldPath, ...] = ()
 
     @property
     def id(self) -> str:
@@ -215,7 +218,7 @@ def compile_policy(policy: Policy, overrides: Mapping[str, Any]) -> CompiledPoli
         return CompiledPolicy(policy, params, validator=validator)
     if policy.logic is not None:
         module = importlib.import_module(f"kgen.check.logic.{policy.logic}")
-        return CompiledPolicy(policy, params, logic=module.check)
+        return CompiledPolicy(policy, params, logic=module.check, paths=tuple(getattr(module, "PATHS", ())))
     return CompiledPolicy(policy, params)
 
 

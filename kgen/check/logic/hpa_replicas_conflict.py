@@ -7,6 +7,8 @@ from typing import Any, Iterator, Mapping
 from kgen.check.policy import Violation
 
 CROSS_OBJECT = True
+#: Where its findings point (positions are taken while the document is read).
+PATHS = (("spec", "replicas"),)
 
 
 def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:

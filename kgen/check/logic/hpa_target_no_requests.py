@@ -9,6 +9,14 @@ from kgen.model.k8s import containers, get_path
 from kgen.check.policy import Violation
 
 CROSS_OBJECT = True
+#: Where its findings point (positions are taken while the document is read).
+PATHS = (
+    ("spec", "targetCPUUtilizationPercentage"),
+    ("spec", "metrics", "*", "resource", "target", "averageUtilization"),
+    ("spec", "metrics", "*", "containerResource", "target", "averageUtilization"),
+    ("spec", "metrics", "*", "resource", "targetAverageUtilization"),
+    ("spec", "metrics", "*", "containerResource", "targetAverageUtilization"),
+)
 
 
 def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:

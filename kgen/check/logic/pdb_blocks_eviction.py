@@ -10,6 +10,8 @@ from kgen.check.index import ObjectEntry, min_replicas_of, replicas_of
 from kgen.check.policy import Violation
 
 CROSS_OBJECT = True
+#: Where its findings point (positions are taken while the document is read).
+PATHS = (("spec", "maxUnavailable"), ("spec", "minAvailable"))
 _PERCENT = re.compile(r"^(\d+)%$")
 
 

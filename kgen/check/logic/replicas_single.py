@@ -8,6 +8,8 @@ from kgen.check.index import replicas_of
 from kgen.check.policy import Violation
 
 CROSS_OBJECT = True
+#: Where its findings point (positions are taken while the document is read).
+PATHS = (("spec", "replicas"),)
 
 
 def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
