@@ -49,7 +49,7 @@ from kgen.load.yamlload import (
     load_document_at,
     load_text,
 )
-from kgen.model.k8s import WorkloadIndex, format_field_path, get_path, pod_template_metadata_path
+from kgen.model.k8s import WorkloadIndex, format_field_path, get_path, objects_in, pod_template_metadata_path
 from kgen.model.kubeschema import KubeSchemas, latest_version, resolve_version
 
 IGNORE_ANNOTATION = "kgen.dev/ignore"
@@ -250,8 +250,8 @@ class FileChecker:
         return result
 
     def _check_document(self, document: Document, result: FileResult) -> None:
-        for base, data in _objects(document.data, ()):
-            if not _is_kubernetes(data):
+        for base, data in objects_in(document.data):
+            if data is None:
                 result.not_kubernetes += 1
                 continue
             line, column = document.position(base)
@@ -565,28 +565,6 @@ def _expand(pattern: FieldPath, data: Any) -> Iterator[FieldPath]:
     child = data.get(head) if isinstance(data, Mapping) else None
     for tail in _expand(rest, child):
         yield (head, *tail)
-
-
-def _objects(data: Any, base: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
-    """The objects of a document: itself, or the items of a (nested) List."""
-    if isinstance(data, Mapping):
-        kind = data.get("kind")
-        items = data.get("items")
-        if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-            for index, item in enumerate(items):
-                yield from _objects(item, base + ("items", index))
-            return
-    yield base, data
-
-
-def _is_kubernetes(data: Any) -> bool:
-    return (
-        isinstance(data, Mapping)
-        and isinstance(data.get("apiVersion"), str)
-        and isinstance(data.get("kind"), str)
-        and bool(data["apiVersion"])
-        and bool(data["kind"])
-    )
 
 
 def _ref(data: Mapping[str, Any]) -> ObjectRef:

@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping
 from kgen.diff.result import ObjectKey
 from kgen.errors import KgenError, LoadError, Location
 from kgen.load.yamlload import Document, load_text
-from kgen.model.k8s import api_group
+from kgen.model.k8s import api_group, objects_in
 
 
 @dataclass(frozen=True)
@@ -96,33 +96,19 @@ def _objects_of(text: str, source: str) -> Iterator[SourceObject | None]:
 
 
 def _expand(document: Document, data: Any, path: tuple[str | int, ...]) -> Iterator[SourceObject | None]:
-    if not _is_object(data):
-        yield None
-        return
-    kind = data["kind"]
-    items = data.get("items")
-    if kind == "List" or (kind.endswith("List") and isinstance(items, list)):
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            yield from _expand(document, item, path + ("items", index))
-        return
-    metadata = data.get("metadata")
-    metadata = metadata if isinstance(metadata, Mapping) else {}
-    key = ObjectKey(
-        group=api_group(data["apiVersion"]),
-        kind=kind,
-        namespace=_text(metadata.get("namespace")),
-        name=_text(metadata.get("name")),
-    )
-    yield SourceObject(key, data["apiVersion"], data, document.location(path))
-
-
-def _is_object(data: Any) -> bool:
-    return (
-        isinstance(data, Mapping)
-        and isinstance(data.get("apiVersion"), str)
-        and isinstance(data.get("kind"), str)
-        and bool(data["kind"])
-    )
+    for where, found in objects_in(data, path):
+        if found is None:
+            yield None
+            continue
+        metadata = found.get("metadata")
+        metadata = metadata if isinstance(metadata, Mapping) else {}
+        key = ObjectKey(
+            group=api_group(found["apiVersion"]),
+            kind=found["kind"],
+            namespace=_text(metadata.get("namespace")),
+            name=_text(metadata.get("name")),
+        )
+        yield SourceObject(key, found["apiVersion"], found, document.location(where))
 
 
 def _text(value: Any) -> str:

@@ -74,6 +74,32 @@ def api_group(api_version: Any) -> str:
     return api_version.rpartition("/")[0]
 
 
+def is_object(data: Any) -> bool:
+    """A Kubernetes object: a mapping with a non-empty string apiVersion and kind."""
+    return (
+        isinstance(data, Mapping)
+        and isinstance(data.get("apiVersion"), str)
+        and isinstance(data.get("kind"), str)
+        and bool(data["apiVersion"])
+        and bool(data["kind"])
+    )
+
+
+def objects_in(data: Any, base: FieldPath = ()) -> Iterator[tuple[FieldPath, Any]]:
+    """The objects of a document and where they are: itself, or the items of a
+    (nested) ``kind: List``. Anything that is not an object comes as None."""
+    if not is_object(data):
+        yield base, None
+        return
+    kind = data["kind"]
+    items = data.get("items")
+    if kind == "List" or (kind.endswith("List") and isinstance(items, list)):
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            yield from objects_in(item, base + ("items", index))
+        return
+    yield base, data
+
+
 def plain_copy(value: Any) -> Any:
     """A deep copy of plain data (dicts, lists, scalars): what a loaded document holds."""
     if isinstance(value, dict):
