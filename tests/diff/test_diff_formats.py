@@ -1,14 +1,13 @@
 """The text, markdown and JSON formats: golden files, colour, determinism.
 
 Golden files live beside the fixture they describe (fixtures/diff/shop/).
-Regenerate them with ``KGEN_UPDATE_GOLDEN=1 pytest tests/diff`` and review
+Regenerate them with ``pytest tests/diff --update-golden`` and review
 the difference by eye before committing.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Callable
@@ -32,10 +31,10 @@ def shop_result() -> DiffResult:
 
 
 @pytest.mark.parametrize("golden", sorted(FORMATTERS))
-def test_golden(golden: str, repo_cwd: Path) -> None:
+def test_golden(golden: str, repo_cwd: Path, update_golden: bool) -> None:
     output = FORMATTERS[golden](shop_result())
     path = SHOP / golden
-    if os.environ.get("KGEN_UPDATE_GOLDEN") == "1":
+    if update_golden:
         path.write_text(output, encoding="utf-8")
     assert output == path.read_text(encoding="utf-8"), f"{path} is stale; see this module's docstring"
 
