@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from kgen.diff.paths import ANY, Item, Path, PatternPath, covers, format_path, path_sort_key
 from kgen.diff.result import FieldChange, ObjectKey, Risk
-from kgen.model.k8s import REPLICATED, ContainerRef, WorkloadIndex, containers
+from kgen.model.k8s import PROBE_DEFAULTS, REPLICATED, ContainerRef, WorkloadIndex, containers, parse_image
 from kgen.model.quantity import QuantityError, parse_quantity
 
 Note = tuple[Path, str]
@@ -231,7 +231,6 @@ def _memory_limit_lowered(pair: Pair) -> Iterator[Note]:
 
 
 #: Kubernetes defaults for unset probe fields.
-_PROBE_DEFAULTS = {"periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 3, "initialDelaySeconds": 0}
 _PROBE_EFFECT = {
     "livenessProbe": "Kubernetes restarts the container",
     "readinessProbe": "the pod is taken out of its Services",
@@ -288,7 +287,7 @@ def _lowered(old: Optional[int], new: Optional[int]) -> bool:
 
 
 def _probe_int(probe: Mapping[str, Any], field: str) -> Optional[int]:
-    value = probe.get(field, _PROBE_DEFAULTS[field])
+    value = probe.get(field, PROBE_DEFAULTS[field])
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
@@ -297,29 +296,19 @@ def _mutable_image_tag(pair: Pair) -> Iterator[Note]:
         image = container.new.get("image")
         if not isinstance(image, str) or (container.old is not None and container.old.get("image") == image):
             continue
-        tag = image_tag(image)
-        if tag is None:
+        ref = parse_image(image)
+        if not ref.mutable():
+            continue
+        if ref.tag is None:
             yield container.path + ("image",), (
                 f"container {container.name}: image {image} has no tag, which means latest; "
                 "what runs can change without a manifest change (pin a version or a digest)"
             )
-        elif tag == "latest":
+        else:
             yield container.path + ("image",), (
                 f"container {container.name}: image {image} uses the mutable tag latest; "
                 "what runs can change without a manifest change (pin a version or a digest)"
             )
-
-
-def image_tag(image: str) -> Optional[str]:
-    """The tag of an image reference; ``@sha256:`` digests count as the immutable tag ``@``.
-
-    ``registry:5000/app`` has no tag (the colon belongs to the registry host).
-    """
-    if "@" in image:
-        return "@"
-    last = image.rsplit("/", 1)[-1]
-    name, colon, tag = last.partition(":")
-    return tag if colon and tag else None
 
 
 # --- replicas ---------------------------------------------------------------

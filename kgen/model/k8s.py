@@ -74,6 +74,36 @@ def api_group(api_version: Any) -> str:
     return api_version.rpartition("/")[0]
 
 
+#: Kubernetes' defaults for a probe's unset timings.
+PROBE_DEFAULTS: dict[str, int] = {
+    "initialDelaySeconds": 0,
+    "periodSeconds": 10,
+    "timeoutSeconds": 1,
+    "failureThreshold": 3,
+}
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """The parts of an image reference that matter for pinning."""
+
+    tag: str | None  # None when there is none (which means latest)
+    digest: str | None  # "sha256:..." when pinned by digest
+
+    def mutable(self, moving_tags: Iterable[str] = ("latest",)) -> bool:
+        """What runs can change without a manifest change: no digest, and no tag or a moving one."""
+        return self.digest is None and (self.tag is None or self.tag in moving_tags)
+
+
+def parse_image(image: str) -> ImageRef:
+    """``registry:5000/app`` has no tag (the colon belongs to the registry host);
+    ``app:1.2@sha256:...`` has both a tag and a digest."""
+    name, at, digest = image.strip().partition("@")
+    last = name.rsplit("/", 1)[-1]
+    tag = last.rsplit(":", 1)[1] if ":" in last else None
+    return ImageRef(tag or None, digest if at and digest else None)
+
+
 def is_object(data: Any) -> bool:
     """A Kubernetes object: a mapping with a non-empty string apiVersion and kind."""
     return (

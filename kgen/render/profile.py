@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any, Callable, Iterator, Mapping
 
 from kgen.load.yamlload import FieldPath
+from kgen.model.k8s import parse_image
 from kgen.model.quantity import QuantityError, format_quantity, parse_quantity
 from kgen.render.cron import schedule_problem
 from kgen.render.presets import RESOURCES, Preset, preset
@@ -275,12 +276,8 @@ def build_profile(data: Mapping[str, Any]) -> Profile:
 
 def image_version(image: str) -> str | None:
     """The image tag when it is a valid label value; None for a digest-only reference."""
-    name = image.split("@", 1)[0]
-    last = name.rsplit("/", 1)[-1]
-    if ":" not in last:
-        return None
-    tag = last.rsplit(":", 1)[1]
-    if len(tag) > 63 or not _LABEL_VALUE.match(tag):
+    tag = parse_image(image).tag
+    if tag is None or len(tag) > 63 or not _LABEL_VALUE.match(tag):
         return None
     return tag
 

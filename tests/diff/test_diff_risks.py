@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from diff_support import diff_yaml, risks_of
-from kgen.diff.risks import RULES, image_tag
+from kgen.diff.risks import RULES
+from kgen.model.k8s import ImageRef, parse_image
 
 
 def reasons(old: str, new: str, ignore: tuple[str, ...] = ()) -> list[str]:
@@ -283,18 +284,20 @@ def test_lowered_hpa_bounds() -> None:
 
 
 @pytest.mark.parametrize(
-    "image, tag",
+    "image, ref, mutable",
     [
-        ("nginx", None),
-        ("nginx:latest", "latest"),
-        ("registry:5000/app", None),
-        ("registry:5000/app:1.2", "1.2"),
-        ("nginx@sha256:" + "a" * 64, "@"),
-        ("nginx:1.25@sha256:" + "a" * 64, "@"),
+        ("nginx", ImageRef(None, None), True),
+        ("nginx:latest", ImageRef("latest", None), True),
+        ("registry:5000/app", ImageRef(None, None), True),
+        ("registry:5000/app:1.2", ImageRef("1.2", None), False),
+        ("nginx@sha256:" + "a" * 64, ImageRef(None, "sha256:" + "a" * 64), False),
+        ("nginx:latest@sha256:" + "a" * 64, ImageRef("latest", "sha256:" + "a" * 64), False),
+        ("nginx@", ImageRef(None, None), True),
     ],
 )
-def test_image_tags(image: str, tag: str | None) -> None:
-    assert image_tag(image) == tag
+def test_image_references(image: str, ref: ImageRef, mutable: bool) -> None:
+    assert parse_image(image) == ref
+    assert parse_image(image).mutable() is mutable
 
 
 @pytest.mark.parametrize(

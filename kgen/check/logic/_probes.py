@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from kgen.model.k8s import PROBE_DEFAULTS
+
 HANDLERS = ("httpGet", "tcpSocket", "grpc", "exec")
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
@@ -26,16 +28,17 @@ class Timing:
     @classmethod
     def of(cls, probe: Mapping[str, Any]) -> "Timing":
         return cls(
-            initial_delay=_int(probe.get("initialDelaySeconds"), 0),
-            period=_int(probe.get("periodSeconds"), 10),
-            timeout=_int(probe.get("timeoutSeconds"), 1),
-            failure_threshold=_int(probe.get("failureThreshold"), 3),
+            initial_delay=_int(probe, "initialDelaySeconds"),
+            period=_int(probe, "periodSeconds"),
+            timeout=_int(probe, "timeoutSeconds"),
+            failure_threshold=_int(probe, "failureThreshold"),
         )
 
 
-def _int(value: Any, default: int) -> int:
+def _int(probe: Mapping[str, Any], field: str) -> int:
+    value = probe.get(field)
     if isinstance(value, bool) or not isinstance(value, int):
-        return default
+        return PROBE_DEFAULTS[field]
     return value
 
 
