@@ -213,8 +213,6 @@ def test_file_names_outside_the_folder_are_refused(work: Path, name: str) -> Non
 
 
 def test_signals_wait_until_the_move_is_done() -> None:
-    if not hasattr(signal, "pthread_sigmask"):
-        pytest.skip("no signal masks on this platform")
     reached_end = False
     with pytest.raises(KeyboardInterrupt):
         with writer._signals_blocked():
