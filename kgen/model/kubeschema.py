@@ -123,7 +123,7 @@ class KubeSchemas:
             return self._validators[key]
         validator = None
         path = self.folder / f"{_file_stem(api_version, kind)}.json"
-        if "/" not in kind and ".." not in api_version and path.is_file():
+        if _API_VERSION.match(api_version) and _KIND.match(kind) and _is_file(path):
             with open(path, encoding="utf-8") as handle:
                 schema = json.load(handle)
             if kind in _kinds_of(schema) and api_version in _api_versions_of(schema):
@@ -156,6 +156,19 @@ class KubeSchemas:
         if self._compiler is None:
             self._compiler = Compiler(self._definitions().get("$defs", {}))
         return self._compiler
+
+
+# What a served apiVersion and kind can look like (DNS subdomain group, version; CamelCase kind).
+# Anything else has no schema - and never becomes a file name.
+_API_VERSION = re.compile(r"^(?:[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$")
+_KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,62}$")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _kinds_of(schema: dict[str, Any]) -> set[str]:

@@ -103,3 +103,12 @@ def test_mutated_objects_get_the_same_answer(data: st.DataObject) -> None:
     elif isinstance(parent, dict):
         parent[data.draw(st.text(min_size=1, max_size=6))] = data.draw(_VALUES)
     agree(obj)
+
+
+@pytest.mark.parametrize(
+    ("api_version", "kind"),
+    [("apps/" + "x" * 5000, "Deployment"), ("apps/v1", "D" * 5000), ("../../etc/v1", "Deployment"), ("apps/v1", "De/ployment")],
+)
+def test_implausible_api_versions_and_kinds_have_no_schema(api_version: str, kind: str) -> None:
+    assert not SCHEMAS.known(api_version, kind)
+    assert list(SCHEMAS.problems({"apiVersion": api_version, "kind": kind})) == []
