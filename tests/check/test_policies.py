@@ -1,10 +1,16 @@
 """Every rule against its fixtures, and the meta-tests that keep rules honest.
 
-Fixtures live in fixtures/policies/<rule-id>/: ``fail*.yaml`` must produce
-exactly the findings of that rule marked in the file with a trailing
-``# expect: <rule-id>`` comment on the reported line (one marker per finding;
-``# expect: <rule-id> x2`` for two on one line), ``pass*.yaml`` none of that
-rule. Other rules' findings are ignored here.
+Fixtures live in fixtures/policies/<rule-id>/. A ``fail*.yaml`` marks every
+expected finding on the line it is reported at, with a trailing comment that
+states the column (1-based, as kgen prints it) and the severity::
+
+    port: web  # expect: probe-port-unknown@15 error
+
+Several findings on one line are separated by commas
+(``# expect: requests-exceed-limits@24 error, requests-exceed-limits@34 error``).
+The fixture must produce exactly the marked findings of its folder's rule and of
+every other rule it marks; findings of unmarked rules are ignored. A
+``pass*.yaml`` produces no finding of its folder's rule and carries no marker.
 """
 
 from __future__ import annotations
@@ -24,23 +30,45 @@ from kgen.load.yamlload import Document, load_text
 from tests.conftest import REPO
 
 FIXTURES = REPO / "fixtures" / "policies"
+CUSTOM = REPO / "fixtures" / "custom-policies"
 POLICIES = load_policy_dirs([builtin_policy_dir()])
 RULE_IDS = [p.id for p in POLICIES]
-_MARKER = re.compile(r"#\s*expect:\s*([a-z0-9-]+)(?:\s+x(\d+))?")
+_MARKER = re.compile(r"#\s*expect:(.*)$")
+_ENTRY = re.compile(r"([a-z0-9][a-z0-9-]*)@([1-9][0-9]*) (error|warning|info)")
+
+Expected = dict[str, Counter[tuple[int, int, str]]]
 
 
-def expected_lines(path: Path, rule: str) -> Counter[int]:
-    found: Counter[int] = Counter()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        for match in _MARKER.finditer(line):
-            if match[1] == rule:
-                found[number] += int(match[2] or 1)
-    return found
+def parse_markers(text: str, source: str = "<fixture>") -> Expected:
+    """The findings a fixture's markers promise: rule -> Counter of (line, column, severity)."""
+    expected: Expected = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _MARKER.search(line)
+        if match is None:
+            continue
+        for entry in match[1].split(","):
+            parsed = _ENTRY.fullmatch(entry.strip())
+            if parsed is None:
+                raise ValueError(
+                    f"{source}:{number}: bad marker {entry.strip()!r}; "
+                    "write '# expect: <rule-id>@<column> <severity>', comma-separated"
+                )
+            rule, column, severity = parsed[1], int(parsed[2]), parsed[3]
+            expected.setdefault(rule, Counter())[(number, column, severity)] += 1
+    return expected
 
 
-def findings_of(path: Path, rule: str) -> Counter[int]:
-    result = run_check(CheckOptions(paths=(str(path),), discover_config=False))
-    return Counter(f.line for f in result.findings if f.rule == rule)
+def findings_of(path: Path, rule: str, policy_dirs: tuple[Path, ...] = ()) -> Counter[tuple[int, int, str]]:
+    result = run_check(CheckOptions(paths=(str(path),), discover_config=False, policy_dirs=policy_dirs))
+    return Counter((f.line, f.column, f.severity) for f in result.findings if f.rule == rule)
+
+
+def assert_markers_hold(path: Path, rule: str, policy_dirs: tuple[Path, ...] = ()) -> None:
+    expected = parse_markers(path.read_text(encoding="utf-8"), str(path))
+    assert expected.get(rule), f"{path} has no '# expect: {rule}@<column> <severity>' marker"
+    for marked in sorted(expected):
+        got = findings_of(path, marked, policy_dirs)
+        assert got == expected[marked], f"{path}: {marked} findings as (line, column, severity)"
 
 
 def fixture_cases() -> list[tuple[str, Path]]:
@@ -54,13 +82,43 @@ def fixture_cases() -> list[tuple[str, Path]]:
 
 @pytest.mark.parametrize(("rule", "path"), fixture_cases(), ids=lambda v: v.name if isinstance(v, Path) else v)
 def test_fixture(rule: str, path: Path) -> None:
-    got = findings_of(path, rule)
     if path.name.startswith("pass"):
-        assert got == Counter(), f"{rule} fired on a passing fixture"
+        assert parse_markers(path.read_text(encoding="utf-8"), str(path)) == {}, "a passing fixture marks nothing"
+        assert findings_of(path, rule) == Counter(), f"{rule} fired on a passing fixture"
     else:
-        expected = expected_lines(path, rule)
-        assert expected, f"{path} has no '# expect: {rule}' marker"
-        assert got == expected
+        assert_markers_hold(path, rule)
+
+
+def test_custom_policy_fixture_markers_hold() -> None:
+    manifest = CUSTOM / "manifests" / "fail.yaml"
+    for rule in ("team-label-missing", "memory-limit-too-high"):
+        assert_markers_hold(manifest, rule, (CUSTOM / "policies",))
+
+
+def test_markers_state_line_column_and_severity() -> None:
+    text = "a: 1\nb: 2  # expect: rule-one@3 error, rule-two@1 warning,rule-one@3 error\n"
+    assert parse_markers(text) == {
+        "rule-one": Counter({(2, 3, "error"): 2}),
+        "rule-two": Counter({(2, 1, "warning"): 1}),
+    }
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "# expect: rule-one",
+        "# expect: rule-one x2",
+        "# expect: rule-one@3",
+        "# expect: rule-one error",
+        "# expect: rule-one@0 error",
+        "# expect: rule-one@3 fatal",
+        "# expect: rule-one@3 error,",
+        "# expect: rule-one@3 error rule-two@1 info",
+    ],
+)
+def test_a_marker_without_column_or_severity_is_an_error(marker: str) -> None:
+    with pytest.raises(ValueError, match=r"fixture>:2: bad marker"):
+        parse_markers(f"a: 1\nb: 2  {marker}\n")
 
 
 @pytest.mark.parametrize("rule", RULE_IDS)
