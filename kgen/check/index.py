@@ -64,65 +64,69 @@ class ObjectEntry:
         return api_group(self.ref.api_version)
 
 
-Name = tuple[str, str, str]  # (namespace, kind, name)
+Key = tuple[str, str, str, str]  # (namespace, group, kind, name)
+
+
+def scale_target(hpa: ObjectEntry) -> Key | None:
+    """The key of the object an HPA's scaleTargetRef names, as the HPA controller resolves it.
+
+    The group comes from scaleTargetRef.apiVersion (``apps/v1`` -> ``apps``); with
+    no apiVersion it is the core group ``""``, where the controller finds no
+    scalable workload. None when kind or name is not a string.
+    """
+    ref = get_path(hpa.data, ("spec", "scaleTargetRef"))
+    if not isinstance(ref, Mapping):
+        return None
+    kind, name, api_version = ref.get("kind"), ref.get("name"), ref.get("apiVersion")
+    if not isinstance(kind, str) or not isinstance(name, str):
+        return None
+    group = api_group(api_version) if isinstance(api_version, str) else ""
+    return (hpa.namespace, group, kind, name)
 
 
 @dataclass
 class ObjectIndex:
     """Objects by what relates them, so every lookup is a dictionary access."""
 
-    keys: set[tuple[str, str, str, str]] = field(default_factory=set)  # (namespace, group, kind, name)
+    keys: set[Key] = field(default_factory=set)
     workloads: list[ObjectEntry] = field(default_factory=list)
     hpas: list[ObjectEntry] = field(default_factory=list)
     pdbs: list[ObjectEntry] = field(default_factory=list)
-    _names: set[Name] = field(default_factory=set)
-    _workloads_by_name: dict[Name, list[ObjectEntry]] = field(default_factory=dict)
+    _workloads_by_name: dict[Key, list[ObjectEntry]] = field(default_factory=dict)
     _workloads_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
-    _hpas_by_target: dict[Name, list[ObjectEntry]] = field(default_factory=dict)
+    _hpas_by_target: dict[Key, list[ObjectEntry]] = field(default_factory=dict)
     _pdbs_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
 
-    def add_key(self, key: tuple[str, str, str, str]) -> None:
+    def add_key(self, key: Key) -> None:
         self.keys.add(key)
-        self._names.add((key[0], key[2], key[3]))
 
     def add(self, entry: ObjectEntry) -> None:
         self.add_key(entry.key)
         if entry.kind == "HorizontalPodAutoscaler":
             self.hpas.append(entry)
-            ref = get_path(entry.data, ("spec", "scaleTargetRef"))
-            if isinstance(ref, Mapping) and isinstance(ref.get("kind"), str) and isinstance(ref.get("name"), str):
-                self._hpas_by_target.setdefault((entry.namespace, ref["kind"], ref["name"]), []).append(entry)
+            target = scale_target(entry)
+            if target is not None:
+                self._hpas_by_target.setdefault(target, []).append(entry)
         elif entry.kind == "PodDisruptionBudget":
             self.pdbs.append(entry)
             self._pdbs_by_namespace.setdefault(entry.namespace, []).append(entry)
         elif is_indexed(entry):
             self.workloads.append(entry)
-            self._workloads_by_name.setdefault((entry.namespace, entry.kind, entry.ref.name), []).append(entry)
+            self._workloads_by_name.setdefault(entry.key, []).append(entry)
             self._workloads_by_namespace.setdefault(entry.namespace, []).append(entry)
 
-    def has(self, namespace: str, api_version: Any, kind: Any, name: Any) -> bool:
-        if not isinstance(kind, str) or not isinstance(name, str):
-            return False
-        if isinstance(api_version, str) and api_version:
-            return (namespace, api_group(api_version), kind, name) in self.keys
-        return (namespace, kind, name) in self._names
+    def has(self, key: Key) -> bool:
+        return key in self.keys
 
     def hpas_for(self, workload: ObjectEntry) -> Iterator[ObjectEntry]:
-        """HPAs whose scaleTargetRef names this workload (same namespace; group when given)."""
-        for hpa in self._hpas_by_target.get((workload.namespace, workload.kind, workload.ref.name), ()):
-            ref_version = get_path(hpa.data, ("spec", "scaleTargetRef", "apiVersion"))
-            if isinstance(ref_version, str) and ref_version and api_group(ref_version) != workload.group:
-                continue
-            yield hpa
+        """HPAs whose scaleTargetRef names this workload: same namespace, API group, kind and name."""
+        yield from self._hpas_by_target.get(workload.key, ())
 
     def target_of(self, hpa: ObjectEntry) -> ObjectEntry | None:
-        ref = get_path(hpa.data, ("spec", "scaleTargetRef"))
-        if not isinstance(ref, Mapping):
+        target = scale_target(hpa)
+        if target is None:
             return None
-        for workload in self._workloads_by_name.get((hpa.namespace, ref.get("kind"), ref.get("name")), ()):  # type: ignore[arg-type]
-            if any(h is hpa for h in self.hpas_for(workload)):
-                return workload
-        return None
+        return next(iter(self._workloads_by_name.get(target, ())), None)
 
     def pdbs_for(self, workload: ObjectEntry) -> Iterator[ObjectEntry]:
         """PDBs in the workload's namespace whose selector matches its pod labels."""

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
+from kgen.check.index import scale_target
 from kgen.check.policy import Violation
 
 CROSS_OBJECT = True
 #: Where its findings point (positions are taken while the document is read).
-PATHS = (("spec", "scaleTargetRef", "name"),)
+PATHS = (("spec", "scaleTargetRef", "name"), ("spec", "scaleTargetRef"))
 
 
 def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
-    spec = target.obj.get("spec")
-    ref = spec.get("scaleTargetRef") if isinstance(spec, Mapping) else None
-    if not isinstance(ref, Mapping):
+    key = scale_target(target.entry)
+    if key is None:
+        return  # no reference, or kind/name not strings: schema-invalid says so
+    if ctx.index.has(key):
         return
-    namespace = target.entry.namespace
-    if ctx.index.has(namespace, ref.get("apiVersion"), ref.get("kind"), ref.get("name")):
+    namespace, group, kind, name = key
+    ref = target.obj["spec"]["scaleTargetRef"]
+    if "apiVersion" not in ref:
+        yield Violation(
+            f"scaleTargetRef has no apiVersion, so the autoscaler looks for {kind}/{name} in the core "
+            "API group and finds nothing to scale; set apiVersion (for example apps/v1)",
+            ("spec", "scaleTargetRef"),
+        )
         return
     yield Violation(
-        f"scale target {ref.get('kind')}/{ref.get('name')} is not among the checked objects "
+        f"scale target {kind}/{name} (API group {group or 'core'}) is not among the checked objects "
         f"in namespace {namespace}",
         ("spec", "scaleTargetRef", "name"),
     )
