@@ -4,16 +4,29 @@ folders and custom workload kinds. Validated against schemas/config.schema.json.
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
-from kgen.check.policy import first_schema_error, single_document
-from kgen.errors import ConfigError, Location
-from kgen.model.k8s import WorkloadKind, parse_field_path
+from kgen.check.policy import Policy, as_written, param_problems, refuse, schema_problem, single_document
+from kgen.check.schema_errors import Problem, did_you_mean
+from kgen.errors import ConfigError, KgenError, Location
+from kgen.load.yamlload import Document, FieldPath
+from kgen.model.k8s import WorkloadKind, format_field_path, parse_field_path
+from kgen.model.kubeschema import resolve_version
 
 CONFIG_NAMES = (".kgen.yaml", ".kgen.yml")
+
+#: Fields of the config whose values are text, whatever YAML would make of them
+#: (``kubernetesVersion: 1.30`` is "1.30", not the number 1.3).
+_TEXT_SCHEMA: Mapping[str, Any] = {
+    "properties": {
+        "exclude": {"items": {"type": "string"}},
+        "policies": {"items": {"type": "string"}},
+        "workloads": {"items": {"additionalProperties": {"type": "string"}}},
+        "kubernetesVersion": {"type": "string"},
+    }
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,9 @@ class Config:
     strict: bool | None = None
     # where each rule id is named in the file, for "unknown rule" messages
     rule_locations: Mapping[str, Location] = field(default_factory=dict)
+    kubernetes_version_location: Location | None = None
+    #: the file's text, to place a problem found later (a rule parameter) at its line
+    text: str = field(default="", repr=False, compare=False)
 
 
 def find_config(start: Path) -> Path | None:
@@ -58,28 +74,27 @@ def load_config(path: Path | None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file: {exc}", Location(str(path))) from None
     document = single_document(text, str(path), "a config file")
-    if document is None:
-        return Config(source=str(path))
-    data = document.data
-    error = first_schema_error("config.schema.json", data)
-    if error is not None:
-        where = tuple(error.absolute_path)
-        message = error.message
-        if error.validator == "additionalProperties":
-            allowed = sorted(error.schema.get("properties", {}))
-            extra = sorted(set(error.instance) - set(allowed))
-            where = where + (extra[0],)
-            close = difflib.get_close_matches(extra[0], allowed, n=1)
-            message = f"unknown key '{extra[0]}'" + (f"; did you mean '{close[0]}'?" if close else "")
-        raise ConfigError(
-            f"invalid config: {message}", document.location(where), ".".join(map(str, where)) or None
-        )
+    if document is None or document.data is None:
+        return Config(source=str(path), text=text)
+    if not isinstance(document.data, Mapping):
+        raise refuse(document, Problem((), "a config file is a mapping of settings (rules, exclude, policies, ...)"))
+    data = _settings(document)
+    problem = schema_problem("config.schema.json", data)
+    if problem is not None:
+        raise refuse(document, problem)
     base = path.parent
     rules: dict[str, RuleConfig] = {}
     locations: dict[str, Location] = {}
     for rule_id, setting in (data.get("rules") or {}).items():
         locations[rule_id] = document.location(("rules", rule_id))
         rules[rule_id] = _rule_config(setting)
+    version = data.get("kubernetesVersion")
+    version_location = document.location(("kubernetesVersion",)) if version is not None else None
+    if version is not None:
+        try:
+            resolve_version(str(version), flag="")
+        except KgenError as exc:
+            raise ConfigError(exc.message, version_location, "kubernetesVersion") from None
     return Config(
         source=str(path),
         rules=rules,
@@ -94,10 +109,63 @@ def load_config(path: Path | None) -> Config:
             for w in data.get("workloads", ())
         ),
         fail_on=data.get("failOn"),
-        kubernetes_version=str(data["kubernetesVersion"]) if "kubernetesVersion" in data else None,
+        kubernetes_version=version,
         strict=data.get("strict"),
         rule_locations=locations,
+        kubernetes_version_location=version_location,
+        text=text,
     )
+
+
+def _settings(document: Document) -> dict[str, Any]:
+    """The config's data: empty settings (``exclude:``) left out, text fields as written."""
+    data = {key: value for key, value in document.data.items() if value is not None}
+    rules = data.get("rules")
+    if isinstance(rules, Mapping):
+        data["rules"] = {
+            rule: {k: v for k, v in setting.items() if v is not None} if isinstance(setting, Mapping) else setting
+            for rule, setting in rules.items()
+            if setting is not None
+        }
+    written: dict[str, Any] = as_written(data, _TEXT_SCHEMA, document.source_text)
+    return written
+
+
+def settle_rules(config: Config, policies: Iterable[Policy]) -> Config:
+    """Check the config's rule settings against the policies: every rule id
+    known, every parameter declared and of its declared type (text parameters
+    taken as written). Problems are the user's: ConfigError at their line."""
+    if not config.rules:
+        return config
+    by_id = {policy.id: policy for policy in policies}
+    document = _reread(config)
+    settled: dict[str, RuleConfig] = {}
+    for rule_id, setting in config.rules.items():
+        policy = by_id.get(rule_id)
+        if policy is None:
+            hint = did_you_mean(rule_id, by_id) or " (see `kgen rules`)"
+            raise ConfigError(f"unknown rule '{rule_id}'{hint}", config.rule_locations.get(rule_id), f"rules.{rule_id}")
+        prefix: FieldPath = ("rules", rule_id, "params")
+        params = {name: value for name, value in setting.params.items() if value is not None}
+        if document is not None:
+            params = {
+                name: as_written(value, policy.param_specs[name].schema, document.source_text, prefix + (name,))
+                if name in policy.param_specs
+                else value
+                for name, value in params.items()
+            }
+        for problem in param_problems(policy, params)[:1]:
+            path = prefix + problem.path
+            location = document.location(path) if document is not None else config.rule_locations.get(rule_id)
+            raise ConfigError(problem.message, location, format_field_path(path))
+        settled[rule_id] = replace(setting, params=params)
+    return replace(config, rules=settled)
+
+
+def _reread(config: Config) -> Document | None:
+    if config.source is None or not config.text:
+        return None
+    return single_document(config.text, config.source, "a config file")
 
 
 def _rule_config(setting: Any) -> RuleConfig:

@@ -5,16 +5,23 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from kgen.check.config import find_config, load_config
-from kgen.check.policy import Policy, builtin_policy_dir, load_policy_dirs
+from kgen.check.config import Config, find_config, load_config, settle_rules
+from kgen.check.policy import ParamSpec, Policy, builtin_policy_dir, load_policy_dirs
+from kgen.check.schema_errors import did_you_mean, expected_type
 from kgen.errors import KgenError
 
 
-def _policies(config_path: Path | None, policy_dirs: tuple[Path, ...]) -> tuple[list[Policy], dict[str, str]]:
-    config = load_config(config_path if config_path is not None else find_config(Path.cwd()))
+def _policies(
+    config_path: Path | None, policy_dirs: tuple[Path, ...], discover: bool = True
+) -> tuple[list[Policy], dict[str, str], Config]:
+    """The policies, their severities after the config ("off" when disabled), and the config, checked."""
+    if config_path is None and discover:
+        config_path = find_config(Path.cwd())
+    config = load_config(config_path)
     policies = load_policy_dirs([builtin_policy_dir(), *config.policies, *policy_dirs])
+    config = settle_rules(config, policies)
     severities = {}
     for policy in policies:
         setting = config.rules.get(policy.id)
@@ -22,11 +29,11 @@ def _policies(config_path: Path | None, policy_dirs: tuple[Path, ...]) -> tuple[
             severities[policy.id] = "off"
         else:
             severities[policy.id] = (setting.severity if setting else None) or policy.severity
-    return policies, severities
+    return policies, severities, config
 
 
 def list_rules(config_path: Path | None, policy_dirs: tuple[Path, ...], output_format: str) -> str:
-    policies, severities = _policies(config_path, policy_dirs)
+    policies, severities, _ = _policies(config_path, policy_dirs)
     if output_format == "json":
         rows: list[dict[str, Any]] = [
             {"id": p.id, "severity": severities[p.id], "defaultSeverity": p.severity, "title": p.title, "target": p.target, "tags": list(p.tags)}
@@ -57,28 +64,51 @@ def rules_markdown(policies: list[Policy]) -> str:
         out += ["", f"## {p.id}", "", f"**{p.title}** — default severity: {p.severity}.", "", p.description, "", f"*Why:* {p.rationale}", "", f"*Fix:* {p.remediation}"]
         if p.params:
             out += ["", "Parameters (set in `.kgen.yaml` under `rules.<id>.params`):", ""]
-            out += [f"- `{name}`: default `{_short(value)}`" for name, value in p.params.items()]
+            out += [
+                f"- `{spec.name}` ({expected_type(spec.schema)}; default `{_short(spec.default)}`): {spec.description}"
+                for spec in p.param_specs.values()
+            ]
     return "\n".join(out) + "\n"
 
 
-def explain_rule(rule_id: str, policy_dirs: tuple[Path, ...]) -> str:
-    policies, _ = _policies(None, policy_dirs)
+def explain_rule(rule_id: str, config_path: Path | None, policy_dirs: tuple[Path, ...], discover: bool = True) -> str:
+    """One rule, as the config in force sets it (severity, switch, parameters)."""
+    policies, severities, config = _policies(config_path, policy_dirs, discover)
     by_id = {p.id: p for p in policies}
     policy = by_id.get(rule_id)
     if policy is None:
-        close = difflib.get_close_matches(rule_id, list(by_id), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else " (see `kgen rules`)"
+        hint = did_you_mean(rule_id, by_id) or " (see `kgen rules`)"
         raise KgenError(f"unknown rule '{rule_id}'{hint}")
-    out = [f"{policy.id} ({policy.severity}): {policy.title}", "", policy.description, "", "Why it matters:", _indent(policy.rationale), "", "How to fix:", _indent(policy.remediation)]
+    setting = config.rules.get(policy.id)
+    where = Path(config.source).name if config.source else ""
+    severity = severities[policy.id]
+    if severity == policy.severity:
+        head = policy.severity
+    elif severity == "off":
+        head = f"off in {where}; default {policy.severity}"
+    else:
+        head = f"{severity} in {where}; default {policy.severity}"
+    out = [f"{policy.id} ({head}): {policy.title}", "", policy.description, "", "Why it matters:", _indent(policy.rationale), "", "How to fix:", _indent(policy.remediation)]
     applies = policy.target if policy.target != "Object" else "objects of kind " + ", ".join(policy.kinds)
     out += ["", f"Applies to: {applies}" + (f" (except {', '.join(policy.exclude_kinds)})" if policy.exclude_kinds else "")]
-    if policy.params:
+    if policy.param_specs:
+        overrides = setting.params if setting else {}
         out += ["", "Parameters (.kgen.yaml: rules: {" + policy.id + ": {params: {...}}}):"]
-        out += [f"  {name}: {_short(value)}" for name, value in policy.params.items()]
+        for spec in policy.param_specs.values():
+            out += _explain_param(spec, overrides, where)
     if policy.examples:
         out += ["", "Fails:", "", _indent(policy.examples["fail"].rstrip()), "", "Passes:", "", _indent(policy.examples["pass"].rstrip())]
     out += ["", f"Suppress on one object: metadata.annotations: {{kgen.dev/ignore: \"{policy.id}\"}}"]
     return "\n".join(out) + "\n"
+
+
+def _explain_param(spec: ParamSpec, overrides: Mapping[str, Any], where: str) -> list[str]:
+    if spec.name in overrides:
+        value = f"{_short(overrides[spec.name])} (set in {where}; default {_short(spec.default)})"
+    else:
+        value = _short(spec.default)
+    kind = expected_type(spec.schema)
+    return [f"  {spec.name}: {value}", f"      {spec.description} Takes {kind}."]
 
 
 def _indent(text: str) -> str:

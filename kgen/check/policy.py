@@ -12,13 +12,15 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Protocol
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
 
 import jsonschema
 
 from kgen.check.result import RuleInfo
+from kgen.check.schema_errors import Problem, did_you_mean, is_quantity, problem_of
 from kgen.errors import ConfigError, KgenError, Location
 from kgen.load.yamlload import Document, FieldPath, load_text
+from kgen.model.k8s import format_field_path
 from kgen.resources import data_dir, load_schema
 
 TARGETS = ("Object", "PodSpec", "Container")
@@ -40,6 +42,28 @@ class Logic(Protocol):
     def __call__(self, target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]: ...
 
 
+#: JSON Schema formats a parameter may declare: ``quantity`` is a Kubernetes quantity.
+PARAM_FORMATS = jsonschema.FormatChecker(formats=())
+PARAM_FORMATS.checks("quantity")(is_quantity)
+_QUANTITY_KEYWORDS = ("quantityMinimum", "quantityMaximum")
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One rule parameter: what it means, its default, and the JSON Schema its values must fit."""
+
+    name: str
+    description: str
+    default: Any
+    schema: Mapping[str, Any]
+
+    def problems(self, value: Any) -> list[Problem]:
+        """Why ``value`` does not fit this parameter (paths relative to the value), in path order."""
+        validator = jsonschema.Draft7Validator(dict(self.schema), format_checker=PARAM_FORMATS)
+        errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path)))
+        return [problem_of(error) for error in errors]
+
+
 @dataclass(frozen=True)
 class Policy:
     id: str
@@ -52,7 +76,8 @@ class Policy:
     kinds: tuple[str, ...] = ()  # empty: every kind the target applies to
     exclude_kinds: tuple[str, ...] = ()
     containers: str = "all"  # all | long-running
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)  # name -> default
+    param_specs: Mapping[str, ParamSpec] = field(default_factory=dict)
     schema: Mapping[str, Any] | None = None
     message: str = ""
     logic: str | None = None
@@ -148,18 +173,60 @@ def first_schema_error(schema_name: str, data: Any) -> Any:
     return errors[0] if errors else None
 
 
+def schema_problem(schema_name: str, data: Any) -> Problem | None:
+    """The first problem of ``data`` against a schema of kgen's, as a sentence, or None."""
+    error = first_schema_error(schema_name, data)
+    return None if error is None else problem_of(error)
+
+
+def refuse(document: Document, problem: Problem, prefix: FieldPath = ()) -> ConfigError:
+    """A ConfigError at the problem's place in ``document``, naming its field."""
+    path = prefix + problem.path
+    return ConfigError(problem.message, document.location(path), format_field_path(path) or None)
+
+
+def as_written(value: Any, schema: Mapping[str, Any], text_at: Callable[[FieldPath], str | None], path: FieldPath = ()) -> Any:
+    """``value`` with every scalar the schema wants as text taken as it was written.
+
+    YAML reads ``1.30`` as the number 1.3 and ``0x1F`` as 31; where the schema
+    says a value is a string, the user meant the text they wrote.
+    """
+    if isinstance(value, (bool, int, float)) and _wants_text(schema, value):
+        written = text_at(path)
+        return written if written is not None else value
+    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        return [as_written(item, schema["items"], text_at, path + (i,)) for i, item in enumerate(value)]
+    if isinstance(value, Mapping):
+        properties = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        out = {}
+        for key, item in value.items():
+            sub = properties.get(key, extra if isinstance(extra, Mapping) else None)
+            out[key] = as_written(item, sub, text_at, path + (key,)) if isinstance(sub, Mapping) else item
+        return out
+    return value
+
+
+def _wants_text(schema: Mapping[str, Any], value: Any) -> bool:
+    types = schema.get("type")
+    names = {types} if isinstance(types, str) else set(types or ())
+    if "string" not in names:
+        return False
+    own = "boolean" if isinstance(value, bool) else "integer" if isinstance(value, int) else "number"
+    return own not in names and not (own == "integer" and "number" in names)
+
+
 def policy_from_document(document: Document) -> Policy:
     data = document.data
-    error = first_schema_error("policy.schema.json", data)
-    if error is not None:
-        path = tuple(error.absolute_path)
-        raise ConfigError(
-            f"invalid policy: {error.message}",
-            document.location(path),
-            ".".join(map(str, path)) or None,
-        )
+    problem = schema_problem("policy.schema.json", data)
+    if problem is not None:
+        error = refuse(document, problem)
+        raise ConfigError(f"invalid policy: {error.message}", error.location, error.field)
     if data.get("remediation", "").strip()[-1:] not in (".", "!", "?"):
         raise ConfigError("remediation must be a sentence ending with a period", document.location(("remediation",)))
+    specs = _param_specs(document)
+    if data.get("schema") is not None:
+        _check_param_uses(document, data["schema"], specs, ("schema",))
     logic = data.get("logic")
     cross = False
     if logic is not None:
@@ -176,7 +243,8 @@ def policy_from_document(document: Document) -> Policy:
         kinds=tuple(data.get("kinds", ())),
         exclude_kinds=tuple(data.get("excludeKinds", ())),
         containers=data.get("containers", "all"),
-        params={name: spec.get("default") for name, spec in data.get("params", {}).items()},
+        params={name: spec.default for name, spec in specs.items()},
+        param_specs=specs,
         schema=data.get("schema"),
         message=data.get("message", ""),
         logic=logic,
@@ -186,6 +254,68 @@ def policy_from_document(document: Document) -> Policy:
         tags=tuple(data.get("tags", ())),
         source=document.source,
     )
+
+
+def _param_specs(document: Document) -> dict[str, ParamSpec]:
+    """Each declared parameter, its schema checked and its default fitted to it."""
+    specs: dict[str, ParamSpec] = {}
+    for name, declared in (document.data.get("params") or {}).items():
+        schema = {key: value for key, value in declared.items() if key not in ("default", "description")}
+        try:
+            jsonschema.Draft7Validator.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            where = ("params", name, *exc.absolute_path)
+            raise ConfigError(
+                f"invalid parameter schema: {exc.message}", document.location(where), format_field_path(where)
+            ) from None
+        where = ("params", name, "default")
+        default = as_written(declared["default"], schema, lambda path: document.source_text(where + path))
+        spec = ParamSpec(name, " ".join(declared["description"].split()), default, schema)
+        for problem in spec.problems(default)[:1]:
+            error = refuse(document, problem, where)
+            raise ConfigError(
+                f"the default does not fit the parameter's own schema: {error.message}", error.location, error.field
+            )
+        specs[name] = spec
+    return specs
+
+
+def _check_param_uses(document: Document, node: Any, specs: Mapping[str, ParamSpec], path: FieldPath) -> None:
+    """Every ``{$param: name}`` names a declared parameter; quantity keywords get quantities."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            _check_param_uses(document, item, specs, path + (index,))
+        return
+    if not isinstance(node, Mapping):
+        return
+    if set(node) == {"$param"}:
+        name = node["$param"]
+        if name not in specs:
+            hint = did_you_mean(name, specs) or f" (declared: {', '.join(sorted(specs)) or 'none'})"
+            raise ConfigError(
+                f"refers to an undefined parameter '{name}'{hint}",
+                document.location(path + ("$param",)),
+                format_field_path(path),
+            )
+        return
+    for key, value in node.items():
+        where = path + (key,)
+        if key in _QUANTITY_KEYWORDS and not isinstance(value, (Mapping, list)):
+            if not is_quantity(value):
+                raise ConfigError(
+                    f"{value!r} is not a Kubernetes quantity (like 500m, 1, 256Mi or 1Gi)",
+                    document.location(where),
+                    format_field_path(where),
+                )
+        elif key in _QUANTITY_KEYWORDS and isinstance(value, Mapping) and set(value) == {"$param"}:
+            spec = specs.get(value["$param"])
+            if spec is not None and spec.schema.get("format") != "quantity":
+                raise ConfigError(
+                    f"parameter '{spec.name}' is compared as a quantity here; declare it with format: quantity",
+                    document.location(("params", spec.name)),
+                    format_field_path(("params", spec.name)),
+                )
+        _check_param_uses(document, value, specs, where)
 
 
 def _logic_module(name: str, document: Document) -> Any:
@@ -203,14 +333,25 @@ def _logic_module(name: str, document: Document) -> Any:
     return module
 
 
+def param_problems(policy: Policy, overrides: Mapping[str, Any]) -> list[Problem]:
+    """Why config overrides do not fit the policy's parameters (paths start at the parameter name)."""
+    problems: list[Problem] = []
+    for name, value in overrides.items():
+        spec = policy.param_specs.get(name)
+        if spec is None:
+            declared = sorted(policy.param_specs)
+            hint = did_you_mean(name, declared) or f" (it has: {', '.join(declared) or 'none'})"
+            problems.append(Problem((name,), f"rule '{policy.id}' has no parameter '{name}'{hint}"))
+            continue
+        problems.extend(Problem((name, *p.path), p.message) for p in spec.problems(value))
+    return problems
+
+
 def compile_policy(policy: Policy, overrides: Mapping[str, Any]) -> CompiledPolicy:
     """Resolve parameters (defaults, then config) and build the check."""
-    unknown = sorted(set(overrides) - set(policy.params))
-    if unknown:
-        raise ConfigError(
-            f"rule '{policy.id}' has no parameter {', '.join(repr(u) for u in unknown)} "
-            f"(it has: {', '.join(sorted(policy.params)) or 'none'})"
-        )
+    for problem in param_problems(policy, overrides)[:1]:
+        field_name = format_field_path(("rules", policy.id, "params", *problem.path))
+        raise ConfigError(problem.message, None, field_name)
     params = {**policy.params, **overrides}
     if policy.schema is not None:
         schema = substitute_params(policy.schema, params, policy.id)

@@ -139,18 +139,21 @@ def rules(config_path: Path | None, policy_dirs: tuple[Path, ...], output_format
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("rule")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (default: .kgen.yaml in this folder or its parents).")
+@click.option("--no-config", is_flag=True, help="Ignore any .kgen.yaml: show the rule's defaults.")
 @click.option("--policies", "policy_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path), help="Folder of extra policy files (repeatable).")
-def explain(rule: str, policy_dirs: tuple[Path, ...]) -> None:
-    """Explain one rule: what it checks, why, how to fix it, its parameters,
-    and a failing and a passing example.
+def explain(rule: str, config_path: Path | None, no_config: bool, policy_dirs: tuple[Path, ...]) -> None:
+    """Explain one rule: what it checks, why, how to fix it, its parameters
+    (as the config sets them), and a failing and a passing example.
 
     \b
-    Example:
+    Examples:
       kgen explain probe-over-sensitive
+      kgen explain hpa-max-replicas-high --config ci/.kgen.yaml
     """
     from kgen.check.docs import explain_rule
 
-    click.echo(explain_rule(rule, policy_dirs), nl=False)
+    click.echo(explain_rule(rule, config_path, policy_dirs, discover=not no_config), nl=False)
 
 
 COMMANDS: list[click.Command] = [check, rules, explain]

@@ -47,22 +47,25 @@ def latest_version() -> str:
     return available_versions()[-1]
 
 
-def resolve_version(wanted: str) -> str:
-    """``v1.30.2`` / ``1.30`` -> the newest shipped version not newer than it."""
+def resolve_version(wanted: str, flag: str = "--kubernetes-version") -> str:
+    """``v1.30.2`` / ``1.30`` -> the newest shipped version not newer than it.
+
+    ``flag`` names where the version came from in error messages (empty when
+    the caller places the message itself, as a config file does).
+    """
+    said = f"{flag} " if flag else ""
     match = re.match(r"^v?(\d+)\.(\d+)(?:\.\d+)?$", wanted.strip())
     if match is None:
-        raise KgenError(f"--kubernetes-version {wanted!r} is not a version like 1.30")
+        raise KgenError(f"{said}{wanted!r} is not a version like 1.30")
     target = (int(match[1]), int(match[2]))
     candidates = [v for v in available_versions() if _key(v) <= target]
     if not candidates:
         raise KgenError(
-            f"--kubernetes-version {wanted} is older than the oldest schemas shipped "
-            f"({available_versions()[0]})"
+            f"{said}{wanted} is older than the oldest schemas shipped ({available_versions()[0]})"
         )
     if target > _key(available_versions()[-1]):
         raise KgenError(
-            f"--kubernetes-version {wanted} is newer than the newest schemas shipped "
-            f"({available_versions()[-1]})"
+            f"{said}{wanted} is newer than the newest schemas shipped ({available_versions()[-1]})"
         )
     return candidates[-1]
 

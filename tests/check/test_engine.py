@@ -232,10 +232,13 @@ def test_rule_parameter_from_config(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ("rulez: {}\n", "c.yaml:1:1: rulez: invalid config: unknown key 'rulez'; did you mean 'rules'?"),
-        ("rules:\n  no-such-rule: off\n", "c.yaml:2:3: unknown rule 'no-such-rule' (see `kgen rules`)"),
-        ("failOn: sometimes\n", "c.yaml:1:1: failOn: invalid config: 'sometimes' is not one of ['error', 'warning', 'info', 'never']"),
-        ("rules:\n  hpa-max-replicas-high: {params: {maximum: 5}}\n", "rule 'hpa-max-replicas-high' has no parameter 'maximum'"),
+        ("rulez: {}\n", "c.yaml:1:1: rulez: unknown key 'rulez'; did you mean 'rules'?"),
+        ("rules:\n  no-such-rule: off\n", "c.yaml:2:3: rules.no-such-rule: unknown rule 'no-such-rule' (see `kgen rules`)"),
+        ("failOn: sometimes\n", "c.yaml:1:1: failOn: 'sometimes' is not one of error, warning, info, never"),
+        (
+            "rules:\n  hpa-max-replicas-high: {params: {maximum: 5}}\n",
+            "c.yaml:2:36: rules.hpa-max-replicas-high.params.maximum: rule 'hpa-max-replicas-high' has no parameter 'maximum'; did you mean 'max'?",
+        ),
     ],
 )
 def test_invalid_config_is_exit_2_with_its_line(tmp_path: Path, config: str, message: str) -> None:
@@ -278,8 +281,11 @@ def test_rules_and_explain() -> None:
     runner = CliRunner()
     listed = runner.invoke(cli, ["rules"])
     assert listed.exit_code == 0
-    rows = {line.split()[0]: line.split(None, 2)[1:] for line in listed.stdout.splitlines() if line and not line.startswith("29 rules")}
-    assert len(rows) == 29
+    shipped = sorted(path.stem for path in (REPO / "policies").glob("*.yaml"))
+    *table, blank, total = listed.stdout.splitlines()
+    assert (blank, total) == ("", f"{len(shipped)} rules; `kgen explain RULE` for details.")
+    rows = {line.split()[0]: line.split(None, 2)[1:] for line in table}
+    assert sorted(rows) == shipped
     assert rows["probe-over-sensitive"] == ["warning", "Liveness or startup probe restarts healthy containers"]
     assert rows["cpu-limits-missing"][0] == "info"
     explained = runner.invoke(cli, ["explain", "pdb-blocks-eviction"])
