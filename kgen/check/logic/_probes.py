@@ -22,8 +22,23 @@ class Timing:
 
     @property
     def window(self) -> int:
-        """Seconds of consecutive failures before the probe acts."""
+        """Seconds of consecutive failures before the probe acts (failureThreshold × periodSeconds)."""
         return self.failure_threshold * self.period
+
+    @property
+    def interval(self) -> int:
+        """Seconds between the starts of two probes of a container that does not answer.
+
+        The kubelet runs one probe at a time: a probe that times out takes
+        timeoutSeconds, and the next one starts no sooner than periodSeconds
+        after the last began.
+        """
+        return max(self.period, self.timeout)
+
+    @property
+    def outage_window(self) -> int:
+        """Seconds a container must stop answering before the probe acts: failureThreshold × interval."""
+        return self.failure_threshold * self.interval
 
     @classmethod
     def of(cls, probe: Mapping[str, Any]) -> "Timing":

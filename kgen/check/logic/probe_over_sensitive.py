@@ -1,4 +1,11 @@
-"""probe-over-sensitive: liveness or startup probes that restart healthy containers."""
+"""probe-over-sensitive: liveness or startup probes that restart healthy containers.
+
+The failure window is how long a container must stop answering before the
+probe acts: failureThreshold probes, each starting max(periodSeconds,
+timeoutSeconds) after the last (a probe that times out takes timeoutSeconds,
+and the kubelet never runs two at once). A long timeout therefore widens the
+window; it never makes a probe more sensitive.
+"""
 
 from __future__ import annotations
 
@@ -25,30 +32,31 @@ def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violatio
             )
 
 
+def _window(timing: Timing) -> str:
+    if timing.timeout > timing.period:
+        return (
+            f"failureThreshold × max(periodSeconds, timeoutSeconds) is {timing.failure_threshold} × "
+            f"{timing.interval}s = {timing.outage_window}s"
+        )
+    return f"failureThreshold × periodSeconds is {timing.failure_threshold} × {timing.period}s = {timing.outage_window}s"
+
+
 def _reasons(name: str, timing: Timing, has_startup: bool, params: Mapping[str, Any]) -> list[tuple[str, str]]:
     reasons: list[tuple[str, str]] = []
     minimum = params["minFailureWindowSeconds"]
     grace = params["minStartupGraceSeconds"]
     if timing.failure_threshold <= 1:
-        reasons.append(("failureThreshold", f"failureThreshold is {timing.failure_threshold}, so one slow answer restarts the container"))
-    if timing.window < minimum:
-        reasons.append(
-            (
-                "periodSeconds",
-                f"failureThreshold × periodSeconds is {timing.failure_threshold} × {timing.period}s = "
-                f"{timing.window}s, under {minimum}s",
-            )
-        )
-    if timing.timeout >= timing.period:
-        reasons.append(
-            ("timeoutSeconds", f"timeoutSeconds ({timing.timeout}s) is not below periodSeconds ({timing.period}s)")
-        )
-    if name == "livenessProbe" and not has_startup and timing.initial_delay + timing.window < grace:
+        reasons.append(("failureThreshold", f"failureThreshold is {timing.failure_threshold}, so one failed probe restarts the container"))
+    if timing.outage_window < minimum:
+        reasons.append(("periodSeconds", f"{_window(timing)}, under {minimum}s"))
+    start_allowance = timing.initial_delay + timing.outage_window
+    if name == "livenessProbe" and not has_startup and start_allowance < grace:
         reasons.append(
             (
                 "initialDelaySeconds",
                 f"with no startupProbe, a starting container gets only initialDelaySeconds + "
-                f"failureThreshold × periodSeconds = {timing.initial_delay + timing.window}s, under {grace}s",
+                f"the failure window = {timing.initial_delay}s + {timing.outage_window}s = {start_allowance}s, "
+                f"under {grace}s",
             )
         )
     return reasons
