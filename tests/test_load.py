@@ -63,9 +63,9 @@ def test_alias_bomb_is_refused_quickly() -> None:
 
 
 def test_shared_aliases_within_limits_load() -> None:
-    (doc,) = docs("base: &b {cpu: 1}\nx: *b\ny: {<<: *b, mem: 2}\n")
+    (doc,) = docs("base: &b {cpu: 1}\nx: *b\nz: {<<: *b, mem: 2}\n")
     assert isinstance(doc, Document)
-    assert doc.data == {"base": {"cpu": 1}, "x": {"cpu": 1}, "y": {"cpu": 1, "mem": 2}}
+    assert doc.data == {"base": {"cpu": 1}, "x": {"cpu": 1}, "z": {"cpu": 1, "mem": 2}}
 
 
 def test_recursive_alias_is_refused() -> None:

@@ -89,7 +89,7 @@ def _relative(name: str, root: str) -> str:
 
 
 def _objects_of(text: str, source: str) -> Iterator[SourceObject | None]:
-    for document in load_text(text, source):
+    for document in load_text(text, source, keep_nulls=False):
         if isinstance(document, LoadError):
             raise document
         yield from _expand(document, document.data, ())

@@ -11,7 +11,12 @@ Kubernetes users need:
   (schema validation, JSON output, rules, diff), each of which sees the
   aliases expanded;
 * nesting depth is bounded;
-* timestamps and binary stay strings (as Kubernetes reads them);
+* plain scalars resolve as kubectl and the API server resolve them
+  (go-yaml v2 through sigs.k8s.io/yaml, see kgen.load.resolve): ``12:30`` is
+  text, ``010`` is 8, ``y`` is true; timestamps and binary stay strings;
+  mapping keys become the JSON keys Kubernetes sees (``yes:`` is "true");
+* with ``keep_nulls=False`` (check and diff) an explicit null is absent, as
+  the API server decodes an optional field set to null;
 * the composed node tree is kept, so any path into the data maps back to a
   1-based line and column (`Document.position`).
 """
@@ -26,6 +31,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kgen.errors import LoadError, Location
+from kgen.load.resolve import construct, json_key, resolve_plain
 
 try:  # libyaml ships in PyYAML's wheels
     from yaml import CSafeLoader as _BaseLoader
@@ -36,7 +42,7 @@ _RESOLVED: dict[str, str] = {}  # plain scalar text -> tag; bounded below
 
 
 class _Loader(_BaseLoader):
-    """libyaml's composer with a cheaper resolver.
+    """libyaml's composer with go-yaml v2's resolver (kgen.load.resolve).
 
     The C parser calls back into Python to resolve every scalar's tag; plain
     scalars repeat a lot (keys above all), so their tags are cached. No path
@@ -53,11 +59,12 @@ class _Loader(_BaseLoader):
         if kind is ScalarNode and implicit[0]:
             tag = _RESOLVED.get(value)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                tag = resolve_plain(value)[0] if value else _NULL
                 if len(_RESOLVED) < 50_000 and len(value) <= 64:
                     _RESOLVED[value] = tag
             return tag
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
 
 PathKey = Union[str, int]
 FieldPath = tuple[PathKey, ...]
@@ -90,10 +97,9 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _SEQ = "tag:yaml.org,2002:seq"
+_CORE_TAGS = frozenset({_INT, _FLOAT, _BOOL, _NULL})
 
 _LONG = 64  # scalars longer than this count as text for the alias bound
-
-_scalar_constructor = yaml.constructor.SafeConstructor()
 
 # Helm (not Go templates in general: Prometheus and Argo notification
 # templates are legitimate rendered content) - un-rendered chart syntax.
@@ -155,6 +161,28 @@ class Document:
             node, _ = _child(node, key)
         return node.value if isinstance(node, ScalarNode) else None
 
+    def value_position(self, path: FieldPath) -> tuple[int, int]:
+        """Line and column of the value at ``path`` (``position`` gives its key); the key's when absent."""
+        node = self.root
+        for key in path:
+            if node is None:
+                break
+            node, _ = _child(node, key)
+        if node is None:
+            return self.position(path)
+        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+
+    def plain_scalar(self, path: FieldPath) -> str | None:
+        """The scalar at ``path`` as written when it is plain (unquoted, untagged), else None."""
+        node = self.root
+        for key in path:
+            if node is None:
+                return None
+            node, _ = _child(node, key)
+        if isinstance(node, ScalarNode) and not node.style and node.tag in _CORE_TAGS:
+            return node.value
+        return None
+
     def location(self, path: FieldPath) -> Location:
         line, column = self.position(path)
         return Location(self.source, line, column)
@@ -163,7 +191,7 @@ class Document:
 def _child(node: Node, key: PathKey) -> tuple[Node | None, Any]:
     if isinstance(node, MappingNode) and isinstance(key, str):
         for key_node, value_node in reversed(_flat_pairs(node)):
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
+            if isinstance(key_node, ScalarNode) and _key_text(key_node) == key:
                 return value_node, key_node.start_mark
         return None, None
     if isinstance(node, SequenceNode) and isinstance(key, int):
@@ -172,11 +200,19 @@ def _child(node: Node, key: PathKey) -> tuple[Node | None, Any]:
             mark = item.start_mark
             if isinstance(item, MappingNode):
                 for key_node, _ in item.value:
-                    if isinstance(key_node, ScalarNode) and key_node.value == "name":
+                    if isinstance(key_node, ScalarNode) and _key_text(key_node) == "name":
                         mark = key_node.start_mark
                         break
             return item, mark
     return None, None
+
+
+def _key_text(node: ScalarNode) -> str | None:
+    """The JSON key a scalar key node stands for (as the builder makes it), None if it has none."""
+    if node.tag == _STR:
+        return node.value
+    ok, value = construct(node.tag, node.value) if node.tag in _CORE_TAGS else (True, node.value)
+    return json_key(value) if ok else None
 
 
 def _flat_pairs(node: MappingNode) -> list[tuple[Node, Node]]:
@@ -205,8 +241,9 @@ class _Builder:
     small file cannot stand for a huge document.
     """
 
-    def __init__(self, source: str, limits: Limits) -> None:
+    def __init__(self, source: str, limits: Limits, keep_nulls: bool = True) -> None:
         self.source = source
+        self.keep_nulls = keep_nulls
         self.max_depth = limits.max_depth
         self.max_nodes = limits.max_nodes
         self.max_scalar = limits.max_scalar_bytes
@@ -301,57 +338,58 @@ class _Builder:
         if size > _LONG:
             self._long_text(node, size)
         tag = node.tag
-        if tag == _STR:
+        if tag == _STR or tag not in _CORE_TAGS:
             if size > self.max_scalar:
                 raise self.error(node, f"scalar longer than {self.max_scalar} bytes")
-            return value
-        if tag == _INT:
-            if len(value) > 64:  # int() of a huge literal is quadratic
-                raise self.error(node, "integer literal longer than 64 characters")
-            try:
-                return _scalar_constructor.construct_yaml_int(node)
-            except ValueError:
-                return value
-        if tag == _BOOL:
-            return value.lower() in ("yes", "true", "on", "y")
-        if tag == _NULL:
-            return None
-        if tag == _FLOAT:
-            try:
-                return _scalar_constructor.construct_yaml_float(node)
-            except ValueError:
-                return value
-        if size > self.max_scalar:
-            raise self.error(node, f"scalar longer than {self.max_scalar} bytes")
-        return value  # timestamps, binary, '=' and custom tags stay text
+            return value  # text; timestamps, binary and custom tags stay text too
+        ok, data = construct(tag, value)
+        if not ok:
+            raise self.error(node, f"cannot read {value[:40]!r} as {tag.rsplit(':', 1)[-1]} (its explicit tag)")
+        return data
+
+    def key(self, node: Node) -> str:
+        """A mapping key as the JSON key Kubernetes sees (``yes`` -> "true", ``010`` -> "8")."""
+        if not isinstance(node, ScalarNode):
+            raise self.error(node, "a mapping key must be a plain value, not a mapping or list")
+        if node.tag == _STR:
+            return node.value
+        text = json_key(self.scalar(node))
+        if text is None:
+            raise self.error(node, f"mapping key {node.value!r} has no JSON form (Kubernetes refuses it)")
+        return text
 
     def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        seen: set[str] = set()
         depth += 1
+        keep_nulls = self.keep_nulls
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 return self._merged_mapping(node, depth)
-            if not isinstance(key_node, ScalarNode):
-                raise self.error(key_node, "a mapping key must be a plain value, not a mapping or list")
-            key = key_node.value
-            if key in result:
+            key = self.key(key_node)
+            if key in seen:
                 raise self._duplicate(node, key_node)
+            seen.add(key)
             if isinstance(value_node, ScalarNode):
                 self.total += 1
-                result[key] = self.scalar(value_node)
+                value = self.scalar(value_node)
             else:
-                result[key] = self.build(value_node, depth)
+                value = self.build(value_node, depth)
+            if value is not None or keep_nulls:
+                result[key] = value
         return result
 
     def _duplicate(self, node: MappingNode, key_node: ScalarNode) -> LoadError:
-        first = next(k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key_node.value)
+        key = self.key(key_node)
+        first = next(k for k, _ in node.value if k.tag != _MERGE and self.key(k) == key)
+        same = "" if first.value == key_node.value else f" as '{first.value}', both read as '{key}'"
         return self.error(
             key_node,
-            f"duplicate key '{key_node.value}' (first defined at line {first.start_mark.line + 1})",
+            f"duplicate key '{key_node.value}' (first defined at line {first.start_mark.line + 1}{same})",
         )
 
     def _merged_mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
-        """A mapping with YAML merge keys (<<): merged values first, own keys win."""
+        """A mapping with YAML merge keys (<<): merged values first, own keys win (a null one unsets)."""
         result: dict[str, Any] = {}
         own: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -367,12 +405,15 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 continue
-            if not isinstance(key_node, ScalarNode):
-                raise self.error(key_node, "a mapping key must be a plain value, not a mapping or list")
-            if key_node.value in own:
+            key = self.key(key_node)
+            if key in own:
                 raise self._duplicate(node, key_node)
-            own[key_node.value] = self.build(value_node, depth)
+            own[key] = self.build(value_node, depth)
         result.update(own)
+        if not self.keep_nulls:
+            for key, value in own.items():
+                if value is None:
+                    del result[key]
         return result
 
     def _sequence(self, node: SequenceNode, depth: int) -> list[Any]:
@@ -384,8 +425,14 @@ class _Builder:
 DocOrError = Union[Document, LoadError]
 
 
-def load_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[DocOrError]:
+def load_text(
+    text: str, source: str, limits: Limits = DEFAULT_LIMITS, *, keep_nulls: bool = True
+) -> Iterator[DocOrError]:
     """Every document of a YAML stream; a parse error ends the stream.
+
+    ``keep_nulls=False`` reads manifests as the API server decodes them: a
+    mapping entry whose value is null is left out (``resources:``,
+    ``securityContext: null``), so every rule sees it as unset.
 
     Documents before a syntax error are still yielded; the error comes last.
     An error inside one document (duplicate key, alias bomb) is yielded in
@@ -419,7 +466,7 @@ def load_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Iterat
             if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL and node.value == ""):
                 continue  # `---` with no content, or a document of comments only
             try:
-                data = _Builder(source, limits).document(node)
+                data = _Builder(source, limits, keep_nulls).document(node)
             except LoadError as exc:
                 yield exc
             except RecursionError:

@@ -24,6 +24,7 @@ from kgen.model.fastschema import Check, Compiler, Unsupported
 class SchemaProblem:
     path: FieldPath
     message: str
+    expected_type: str | None = None  # for a type mismatch: the JSON type the field wants
 
 
 def _schema_root() -> Path:
@@ -116,7 +117,7 @@ class KubeSchemas:
             if error.validator == "additionalProperties" and isinstance(error.instance, dict):
                 extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
                 path = path + tuple(extra[:1])  # point at the unknown field itself
-            yield SchemaProblem(path, _message(error))
+            yield SchemaProblem(path, _message(error), _expected_type(error))
 
     def _validator(self, api_version: Any, kind: Any) -> Any:
         if not isinstance(api_version, str) or not isinstance(kind, str):
@@ -184,6 +185,17 @@ def _api_versions_of(schema: dict[str, Any]) -> set[str]:
         group, version = gvk.get("group", ""), gvk.get("version", "")
         found.add(f"{group}/{version}" if group else version)
     return found
+
+
+def _expected_type(error: Any) -> str | None:
+    """The one JSON type a type mismatch wanted (null aside), if there is one."""
+    if error.validator != "type":
+        return None
+    expected = error.schema.get("type")
+    if isinstance(expected, list):
+        wanted = [t for t in expected if t != "null"]
+        expected = wanted[0] if len(wanted) == 1 else None
+    return expected if isinstance(expected, str) else None
 
 
 def _message(error: Any) -> str:

@@ -42,18 +42,19 @@ def test_a_changed_type() -> None:
     assert changes_of(diff_yaml(CONFIG, new)) == [("data", "changed", {"mode": "fast"}, ["fast"])]
 
 
-def test_null_is_a_value() -> None:
+def test_null_is_absent_as_the_api_server_decodes_it() -> None:
     new = CONFIG.replace("{mode: fast}", "{mode: null}")
-    assert changes_of(diff_yaml(CONFIG, new)) == [("data.mode", "changed", "fast", None)]
+    assert changes_of(diff_yaml(CONFIG, new)) == [("data.mode", "removed", "fast", None)]
+    assert diff_yaml(new, CONFIG.replace("{mode: fast}", "{}")).objects == ()
 
 
 def test_positional_list_items_added_removed_and_changed() -> None:
-    old = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, args: [x, y, z]}\n"
-    assert changes_of(diff_yaml(old, old.replace("[x, y, z]", "[x, q]"))) == [
-        ("spec.containers[a].args[1]", "changed", "y", "q"),
+    old = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, args: [x, v, z]}\n"
+    assert changes_of(diff_yaml(old, old.replace("[x, v, z]", "[x, q]"))) == [
+        ("spec.containers[a].args[1]", "changed", "v", "q"),
         ("spec.containers[a].args[2]", "removed", "z", None),
     ]
-    assert changes_of(diff_yaml(old, old.replace("[x, y, z]", "[x, y, z, w]"))) == [
+    assert changes_of(diff_yaml(old, old.replace("[x, v, z]", "[x, v, z, w]"))) == [
         ("spec.containers[a].args[3]", "added", None, "w"),
     ]
 

@@ -74,12 +74,12 @@ def test_another_group_kind_namespace_or_name_is_another_object(field: str, valu
 
 def test_document_order_key_order_comments_quoting_and_files_are_not_changes() -> None:
     old = {
-        "a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: '1', y: two}\n---\n"
+        "a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: '1', w: two}\n---\n"
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
     }
     new = {
         "one.yaml": "# moved here\nkind: ConfigMap\napiVersion: v1\nmetadata:\n  name: b\n",
-        "two.json": '{"data": {"y": "two", "x": "1"}, "metadata": {"name": "a"}, "kind": "ConfigMap", "apiVersion": "v1"}',
+        "two.json": '{"data": {"w": "two", "x": "1"}, "metadata": {"name": "a"}, "kind": "ConfigMap", "apiVersion": "v1"}',
     }
     result = diff_texts(old, new, DiffOptions())
     assert not result.changed
@@ -135,11 +135,11 @@ def test_paths_name_named_items_and_merge_keys() -> None:
 
 
 def test_lists_without_unique_names_compare_by_position() -> None:
-    old = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, args: [x, y]}\n  - {name: a}\n"
-    new = old.replace("[x, y]", "[y, x]")
+    old = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, args: [x, v]}\n  - {name: a}\n"
+    new = old.replace("[x, v]", "[v, x]")
     assert changes_of(diff_yaml(old, new)) == [
-        ("spec.containers[0].args[0]", "changed", "x", "y"),
-        ("spec.containers[0].args[1]", "changed", "y", "x"),
+        ("spec.containers[0].args[0]", "changed", "x", "v"),
+        ("spec.containers[0].args[1]", "changed", "v", "x"),
     ]
 
 
