@@ -119,7 +119,7 @@ def construct(tag: str, text: str) -> tuple[bool, Any]:
     resolved, value = resolve_plain(text) if text else (NULL, None)
     if tag == resolved:
         return True, value
-    if tag == FLOAT and resolved == INT:
+    if tag == FLOAT and isinstance(value, int) and not isinstance(value, bool):
         return True, float(value)
     return False, None
 

@@ -180,7 +180,7 @@ class Document:
                 return None
             node, _ = _child(node, key)
         if isinstance(node, ScalarNode) and not node.style and node.tag in _CORE_TAGS:
-            return node.value
+            return str(node.value)
         return None
 
     def location(self, path: FieldPath) -> Location:
@@ -210,7 +210,7 @@ def _child(node: Node, key: PathKey) -> tuple[Node | None, Any]:
 def _key_text(node: ScalarNode) -> str | None:
     """The JSON key a scalar key node stands for (as the builder makes it), None if it has none."""
     if node.tag == _STR:
-        return node.value
+        return str(node.value)
     ok, value = construct(node.tag, node.value) if node.tag in _CORE_TAGS else (True, node.value)
     return json_key(value) if ok else None
 
@@ -352,7 +352,7 @@ class _Builder:
         if not isinstance(node, ScalarNode):
             raise self.error(node, "a mapping key must be a plain value, not a mapping or list")
         if node.tag == _STR:
-            return node.value
+            return str(node.value)
         text = json_key(self.scalar(node))
         if text is None:
             raise self.error(node, f"mapping key {node.value!r} has no JSON form (Kubernetes refuses it)")
