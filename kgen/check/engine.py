@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from kgen.check.config import Config, find_config, load_config
+from kgen.check.config import CONFIG_NAMES, Config, find_config, load_config, settle_rules
 from kgen.check.index import ObjectEntry, ObjectIndex, is_indexed
 from kgen.check.policy import (
     CompiledPolicy,
@@ -36,6 +36,7 @@ from kgen.check.result import (
     RuleInfo,
     Summary,
 )
+from kgen.check.schema_errors import did_you_mean
 from kgen.check.targets import Context, ObjectTargets, Target
 from kgen.errors import ConfigError, InternalError, KgenError, LoadError
 from kgen.load.discover import STDIN_NAME, Source, discover, read_text
@@ -54,6 +55,7 @@ from kgen.model.kubeschema import KubeSchemas, latest_version, resolve_version
 
 IGNORE_ANNOTATION = "kgen.dev/ignore"
 YAML_INVALID = "yaml-invalid"
+IGNORE_UNKNOWN_RULE = "ignore-unknown-rule"
 SCHEMA_INVALID = "schema-invalid"
 MAX_SCHEMA_PROBLEMS = 10
 
@@ -82,6 +84,7 @@ class RuleSet:
     compiled: dict[str, CompiledPolicy]
     severities: dict[str, str]
     object_rules: list[CompiledPolicy] = field(default_factory=list)
+    known: frozenset[str] = frozenset()  # every rule id, enabled or not (what kgen.dev/ignore may name)
     cross_rules: list[CompiledPolicy] = field(default_factory=list)
 
     def enabled(self, rule_id: str) -> bool:
@@ -97,10 +100,11 @@ def all_policies(config: Config, extra_dirs: Iterable[Path] = ()) -> list[Policy
 
 def build_ruleset(policies: list[Policy], config: Config, options: CheckOptions) -> RuleSet:
     known = {p.id for p in policies}
-    for rule_id in [*config.rules, *options.enable, *options.disable]:
+    config = settle_rules(config, policies)  # rule ids and parameters checked, at their lines
+    for rule_id in [*options.enable, *options.disable]:
         if rule_id not in known:
-            location = config.rule_locations.get(rule_id)
-            raise ConfigError(f"unknown rule '{rule_id}' (see `kgen rules`)", location)
+            hint = did_you_mean(rule_id, known) or " (see `kgen rules`)"
+            raise ConfigError(f"unknown rule '{rule_id}'{hint}")
     compiled: dict[str, CompiledPolicy] = {}
     severities: dict[str, str] = {}
     for policy in policies:
@@ -114,7 +118,7 @@ def build_ruleset(policies: list[Policy], config: Config, options: CheckOptions)
             continue
         compiled[policy.id] = compile_policy(policy, setting.params if setting else {})
         severities[policy.id] = (setting.severity if setting else None) or policy.severity
-    rules = RuleSet(compiled, severities)
+    rules = RuleSet(compiled, severities, frozenset(known))
     for rule in compiled.values():
         if rule.policy.engine:
             continue
@@ -172,7 +176,7 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     fail_on = options.fail_on or setup.config.fail_on or "warning"
     if fail_on not in (*SEVERITY_RANK, "never"):
         raise KgenError(f"fail-on {fail_on!r} is not one of error, warning, info, never")
-    sources = iter(discover(options.paths, setup.config.exclude))
+    sources = (s for s in discover(options.paths, setup.config.exclude) if not is_config_file(s))
     merger = _Merger(checker, options.collect_objects)
     for result in _check_all(checker, setup, sources, options.jobs):
         merger.add(result)
@@ -268,8 +272,23 @@ class FileChecker:
             )
             entry.suppressed_rules = _suppressions(entry)
             self._check_object(entry, document, result)
+            self._unknown_suppressions(entry, document, result)
 
     def _check_object(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
+    def _unknown_suppressions(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
+        """A kgen.dev/ignore that names no rule suppresses nothing: say so, at the annotation's value."""
+        if not self.rules.enabled(IGNORE_UNKNOWN_RULE):
+            return
+        for path, names in _ignore_annotations(entry):
+            for name in dict.fromkeys(names):
+                if name in self.rules.known or name in ("*", "all"):
+                    continue
+                hint = did_you_mean(name, self.rules.known) or " (see `kgen rules`)"
+                message = f"{IGNORE_ANNOTATION} names '{name}', which is not a kgen rule, so it suppresses nothing{hint}"
+                violation = Violation(message, path)
+                where = document.value_position(entry.base + path)
+                result.findings.append(self.stamp.finding(IGNORE_UNKNOWN_RULE, entry, document, violation, None, where))
+
         if self.schemas is not None:
             self._schema_findings(entry, document, result)
         targets = ObjectTargets.of(entry)
@@ -298,6 +317,8 @@ class FileChecker:
         api_version, kind = entry.ref.api_version, entry.ref.kind
         if not self.schemas.known(api_version, kind):
             if not self.strict:
+            if entry.pod_spec_path is not None:
+                return  # a kind declared in .kgen.yaml workloads: known to kgen, with no API schema to check
                 result.unknown_kind += 1
                 return
             entry.applied.append(SCHEMA_INVALID)
@@ -585,15 +606,23 @@ def _suppressions(entry: ObjectEntry) -> frozenset[str]:
     places: list[FieldPath] = [("metadata", "annotations")]
     if entry.pod_spec_path is not None:
         places.append(pod_template_metadata_path(entry.pod_spec_path) + ("annotations",))
-    found: set[str] = set()
     for place in places:
         annotations = get_path(entry.data, place)
         if isinstance(annotations, Mapping):
             value = annotations.get(IGNORE_ANNOTATION)
             if isinstance(value, str):
-                found.update(part.strip() for part in value.split(",") if part.strip())
-    return frozenset(found)
+                yield place + (IGNORE_ANNOTATION,), [part.strip() for part in value.split(",") if part.strip()]
 
 
+def is_config_file(source: Source) -> bool:
+    """``.kgen.yaml`` configures the check; it is not a manifest to check."""
+    return source.path is not None and source.path.name in CONFIG_NAMES
+
+
+    return frozenset(name for _, names in _ignore_annotations(entry) for name in names)
+
+
+def _ignore_annotations(entry: ObjectEntry) -> Iterator[tuple[FieldPath, list[str]]]:
+    """Each ``kgen.dev/ignore`` annotation (object, then pod template): its path and the names it lists."""
 def _is_suppressed(rule_id: str, suppressed: frozenset[str]) -> bool:
     return rule_id in suppressed or "*" in suppressed or "all" in suppressed

@@ -89,6 +89,7 @@ def check(
     from kgen.load.yamlload import Limits
     from kgen.report import REPORTERS
     from kgen.report.base import ReportOptions
+    from kgen.report.common import nothing_checked
 
     options = CheckOptions(
         paths=paths,
@@ -108,15 +109,17 @@ def check(
     result = run_check(options, _progress() if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
-    report = REPORTERS[output_format](
-        result, ReportOptions(color=output is None and use_color(color), show_suppressed=show_suppressed)
-    )
+    colored = output is None and use_color(color)
+    report = REPORTERS[output_format](result, ReportOptions(color=colored, show_suppressed=show_suppressed))
     if output is not None:
         from kgen.output import write_file_atomic
 
         write_file_atomic(output, report)
     else:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=colored or None)  # click strips colour from pipes unless told
+    nothing = nothing_checked(result.summary)
+    if nothing is not None and (output_format != "text" or output is not None):
+        click.echo(f"kgen: {nothing}", err=True)  # the text summary says it already
     click.get_current_context().exit(ExitCode.FINDINGS if result.failed() else ExitCode.OK)
 
 

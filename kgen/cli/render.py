@@ -86,8 +86,9 @@ def render(
         from kgen.cli.check import use_color
         from kgen.render.guard import guard_report
 
-        up_to_date, text = guard_report(result, output, use_color(color))
-        click.echo(text, nl=False, err=up_to_date)
+        colored = use_color(color)
+        up_to_date, text = guard_report(result, output, colored)
+        click.echo(text, nl=False, err=up_to_date, color=colored or None)  # click strips colour from pipes unless told
         context.exit(ExitCode.OK if up_to_date else ExitCode.FINDINGS)
     report = write_output_dir(result, output)
     click.echo(

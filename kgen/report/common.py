@@ -73,11 +73,24 @@ def summary_line(result: CheckResult) -> str:
     summary = result.summary
     counts = [_severity_count(summary, severity) for severity in SEVERITIES]
     shown = [count for count in counts if count]
+    nothing = nothing_checked(summary)
+    if not shown and nothing is not None:
+        return nothing
     if not shown:
         details = "; ".join([plural(summary.files, "file"), *_extras(summary)])
         return f"no problems found in {plural(summary.objects, 'object')} ({details})"
     details = "; ".join([plural(summary.objects, "object"), *_extras(summary)])
     return f"{', '.join(shown)} in {plural(summary.files, 'file')} ({details})"
+
+
+def nothing_checked(summary: Summary) -> str | None:
+    """``nothing checked: ...`` when the run read no manifest file or found no Kubernetes object."""
+    if summary.files == 0:
+        return "nothing checked: no manifest file (.yaml, .yml, .json) in the paths given, or every one is excluded"
+    if summary.objects == 0:
+        details = "; ".join([plural(summary.documents, "document"), *_extras(summary)])
+        return f"nothing checked: no Kubernetes objects in {plural(summary.files, 'file')} ({details})"
+    return None
 
 
 def _severity_count(summary: Summary, severity: str) -> str:
