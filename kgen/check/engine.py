@@ -54,8 +54,8 @@ from kgen.model.k8s import WorkloadIndex, format_field_path, get_path, objects_i
 from kgen.model.kubeschema import KubeSchemas, latest_version, resolve_version
 
 IGNORE_ANNOTATION = "kgen.dev/ignore"
-YAML_INVALID = "yaml-invalid"
 IGNORE_UNKNOWN_RULE = "ignore-unknown-rule"
+YAML_INVALID = "yaml-invalid"
 SCHEMA_INVALID = "schema-invalid"
 MAX_SCHEMA_PROBLEMS = 10
 
@@ -83,8 +83,8 @@ class RuleSet:
 
     compiled: dict[str, CompiledPolicy]
     severities: dict[str, str]
-    object_rules: list[CompiledPolicy] = field(default_factory=list)
     known: frozenset[str] = frozenset()  # every rule id, enabled or not (what kgen.dev/ignore may name)
+    object_rules: list[CompiledPolicy] = field(default_factory=list)
     cross_rules: list[CompiledPolicy] = field(default_factory=list)
 
     def enabled(self, rule_id: str) -> bool:
@@ -99,8 +99,8 @@ def all_policies(config: Config, extra_dirs: Iterable[Path] = ()) -> list[Policy
 
 
 def build_ruleset(policies: list[Policy], config: Config, options: CheckOptions) -> RuleSet:
-    known = {p.id for p in policies}
     config = settle_rules(config, policies)  # rule ids and parameters checked, at their lines
+    known = {p.id for p in policies}
     for rule_id in [*options.enable, *options.disable]:
         if rule_id not in known:
             hint = did_you_mean(rule_id, known) or " (see `kgen rules`)"
@@ -271,10 +271,9 @@ class FileChecker:
                 pod_spec_path=self.workloads.pod_spec_path(data),
             )
             entry.suppressed_rules = _suppressions(entry)
-            self._check_object(entry, document, result)
             self._unknown_suppressions(entry, document, result)
+            self._check_object(entry, document, result)
 
-    def _check_object(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
     def _unknown_suppressions(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
         """A kgen.dev/ignore that names no rule suppresses nothing: say so, at the annotation's value."""
         if not self.rules.enabled(IGNORE_UNKNOWN_RULE):
@@ -289,6 +288,7 @@ class FileChecker:
                 where = document.value_position(entry.base + path)
                 result.findings.append(self.stamp.finding(IGNORE_UNKNOWN_RULE, entry, document, violation, None, where))
 
+    def _check_object(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
         if self.schemas is not None:
             self._schema_findings(entry, document, result)
         targets = ObjectTargets.of(entry)
@@ -316,9 +316,9 @@ class FileChecker:
         assert self.schemas is not None
         api_version, kind = entry.ref.api_version, entry.ref.kind
         if not self.schemas.known(api_version, kind):
-            if not self.strict:
             if entry.pod_spec_path is not None:
                 return  # a kind declared in .kgen.yaml workloads: known to kgen, with no API schema to check
+            if not self.strict:
                 result.unknown_kind += 1
                 return
             entry.applied.append(SCHEMA_INVALID)
@@ -603,6 +603,11 @@ def _ref(data: Mapping[str, Any]) -> ObjectRef:
 
 def _suppressions(entry: ObjectEntry) -> frozenset[str]:
     """Rule ids named in ``kgen.dev/ignore`` on the object or its pod template."""
+    return frozenset(name for _, names in _ignore_annotations(entry) for name in names)
+
+
+def _ignore_annotations(entry: ObjectEntry) -> Iterator[tuple[FieldPath, list[str]]]:
+    """Each ``kgen.dev/ignore`` annotation (object, then pod template): its path and the names it lists."""
     places: list[FieldPath] = [("metadata", "annotations")]
     if entry.pod_spec_path is not None:
         places.append(pod_template_metadata_path(entry.pod_spec_path) + ("annotations",))
@@ -619,10 +624,5 @@ def is_config_file(source: Source) -> bool:
     return source.path is not None and source.path.name in CONFIG_NAMES
 
 
-    return frozenset(name for _, names in _ignore_annotations(entry) for name in names)
-
-
-def _ignore_annotations(entry: ObjectEntry) -> Iterator[tuple[FieldPath, list[str]]]:
-    """Each ``kgen.dev/ignore`` annotation (object, then pod template): its path and the names it lists."""
 def _is_suppressed(rule_id: str, suppressed: frozenset[str]) -> bool:
     return rule_id in suppressed or "*" in suppressed or "all" in suppressed
