@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.logic._hpa import utilization_targets
+from kgen.check.logic._resources import has_request
 from kgen.model.k8s import containers, get_path
 from kgen.check.policy import Violation
 
@@ -29,7 +30,7 @@ def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violatio
         if goal.resource not in ("cpu", "memory"):
             continue
         candidates = [c for c in running if goal.container is None or c.name == goal.container]
-        lacking = [c.name for c in candidates if not _requests(c.data, goal.resource)]
+        lacking = [c.name for c in candidates if not has_request(c.data, goal.resource)]
         if lacking:
             names = ", ".join(f'"{name}"' for name in lacking)
             yield Violation(
@@ -38,13 +39,3 @@ def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violatio
                 "autoscaler cannot compute utilization and never scales",
                 goal.path,
             )
-
-
-def _requests(container: Mapping[str, Any], resource: str) -> bool:
-    """Whether the container has a request for the resource, after Kubernetes' defaulting:
-    a limit with no request makes the request equal to the limit."""
-    for section in ("requests", "limits"):
-        values = get_path(container, ("resources", section))
-        if isinstance(values, Mapping) and values.get(resource) is not None:
-            return True
-    return False
