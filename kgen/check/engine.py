@@ -41,6 +41,7 @@ from kgen.check.targets import Context, ObjectTargets, Target
 from kgen.errors import ConfigError, InternalError, KgenError, LoadError
 from kgen.load.discover import STDIN_NAME, Source, discover, read_text
 from kgen.load.gcpause import no_cyclic_gc
+from kgen.load.resolve import BOOL, FLOAT, INT, NULL, json_text, resolve_plain
 from kgen.load.yamlload import (
     DEFAULT_LIMITS,
     Document,
@@ -51,7 +52,7 @@ from kgen.load.yamlload import (
     load_text,
 )
 from kgen.model.k8s import WorkloadIndex, format_field_path, get_path, objects_in, pod_template_metadata_path
-from kgen.model.kubeschema import KubeSchemas, latest_version, resolve_version
+from kgen.model.kubeschema import KubeSchemas, SchemaProblem, latest_version, resolve_version
 
 IGNORE_ANNOTATION = "kgen.dev/ignore"
 IGNORE_UNKNOWN_RULE = "ignore-unknown-rule"
@@ -245,7 +246,7 @@ class FileChecker:
                 "rendered (helm template . | kgen check -)",
             )
             return result
-        for document in load_text(text, source.name, self.limits):
+        for document in load_text(text, source.name, self.limits, keep_nulls=False):
             if isinstance(document, LoadError):
                 self.stamp.load_error(result.findings, document, source.name)
                 continue
@@ -334,24 +335,36 @@ class FileChecker:
             if count == MAX_SCHEMA_PROBLEMS:
                 break
             field_name = format_field_path(problem.path)
-            message = _yaml11_hint(document, entry.base + problem.path) or problem.message
+            secret = entry.ref.kind == "Secret" and problem.path[:1] in (("data",), ("stringData",))
+            hint = _quoting_hint(document, entry.base + problem.path, problem, secret)
+            message = hint or problem.message
             message = f"{field_name}: {message}" if field_name else message
             violation = Violation(message, problem.path)
             result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
 
 
-_YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+def _quoting_hint(document: Document, path: FieldPath, problem: SchemaProblem, secret: bool) -> str | None:
+    """Text the user wrote plain that Kubernetes reads as a boolean, number or null where text is wanted.
 
-
-def _yaml11_hint(document: Document, path: FieldPath) -> str | None:
-    """A value that Kubernetes reads as a boolean although it was meant as text."""
-    written = document.source_text(path)
-    if written is None or written.lower() not in _YAML11_BOOLEANS:
+    Only where the field wants a string: quoting ``y`` in a boolean field
+    would be wrong advice. For a Secret's data the value is not repeated.
+    """
+    if problem.expected_type != "string":
         return None
-    meaning = "true" if written.lower() in ("yes", "on", "y") else "false"
+    written = document.plain_scalar(path)
+    if written is None:
+        return None
+    tag, value = resolve_plain(written) if written else (NULL, None)
+    if tag == NULL:
+        return None  # null is absent: no type problem comes from it
+    kinds = {BOOL: "a boolean", INT: "an integer", FLOAT: "a number"}
+    if secret:
+        return f"the value is written unquoted and read as {kinds[tag]}, not as text; quote it"
+    meaning = json_text(value)
+    shown = f" ({meaning})" if meaning != written else ""
     return (
-        f"{written} is read as the boolean {meaning} (YAML 1.1, as Kubernetes reads it), "
-        f'not as text; quote it: "{written}"'
+        f"{written} is read as {kinds[tag]}{shown} by kubectl and the API server (YAML as go-yaml v2 "
+        f'resolves it), not as text; quote it: "{written}"'
     )
 
 
