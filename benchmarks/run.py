@@ -1,6 +1,7 @@
 """kgen benchmark: prints a table of timings, ratios and peak memory.
 
-    python benchmarks/run.py                      # the shared corpus, 5 runs each
+    python benchmarks/run.py                      # the full corpus, 5 runs each
+    python benchmarks/run.py --corpus PATH        # any folder of manifests
     python benchmarks/run.py --with-checkov       # also Checkov, in its own venv
     python benchmarks/run.py --corpus DIR --runs 1 --big-docs 500 --profiles 20   # quick
 
@@ -29,7 +30,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+FULL_CORPUS = REPO.parent / "shared" / "corpus"  # 711 files; not part of the repository
+SLICE = REPO / "fixtures" / "corpus"  # the few dozen of them the repository carries
 WORK = HERE / ".work"
 SMALL_FILE = REPO / "fixtures" / "manifests" / "deployment.yaml"
 
@@ -202,9 +204,21 @@ def checkov_binary(work: Path) -> Path:
     return binary
 
 
+def choose_corpus(given: Path | None, full: Path = FULL_CORPUS, slice_: Path = SLICE) -> tuple[Path, str]:
+    """The corpus to time, and how it was chosen: --corpus, else the full corpus when present, else the slice."""
+    if given is not None:
+        return given.resolve(), "given with --corpus"
+    if full.is_dir():
+        return full.resolve(), "the full corpus"
+    return slice_.resolve(), f"the slice in the repository; the full corpus is not at {full}, so figures are not comparable with RESULTS.md"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument(
+        "--corpus", type=Path, default=None,
+        help=f"folder of manifests to time (default: {FULL_CORPUS} when present, else {SLICE})",
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--big-docs", type=int, default=10_000, help="documents in the generated large tree")
     parser.add_argument("--profiles", type=int, default=1000, help="profiles generated for the render figure")
@@ -213,13 +227,15 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=WORK, help="scratch folder for generated trees")
     args = parser.parse_args()
 
-    corpus: Path = args.corpus.resolve()
+    corpus, chosen = choose_corpus(args.corpus)
+    if not corpus.is_dir():
+        raise SystemExit(f"benchmark: --corpus {corpus} is not a folder")
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     runs = args.runs
     files, docs = count_documents(corpus)
     print(f"machine: {machine()}")
-    print(f"corpus: {corpus} ({files} files, {docs} documents); {runs} runs per figure\n")
+    print(f"corpus: {corpus} ({chosen}; {files} files, {docs} documents); {runs} runs per figure\n")
 
     floor = measure("floor: PyYAML C loader reads every document", floor_command(corpus), runs)
     check = measure("kgen check corpus (default rules, schema validation)", kgen("check", str(corpus), "--no-config", "-f", "json"), runs)

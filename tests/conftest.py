@@ -1,4 +1,4 @@
-"""Shared test helpers: where the repository and the shared corpus are."""
+"""Shared test helpers: where the repository and its slice of real manifests are."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# Real manifests from five upstream repositories, carried in the repository (see its SOURCES.md).
+CORPUS = REPO / "fixtures" / "corpus"
 
 # Hypothesis profiles: `default` fits CI's budget; `pytest --hypothesis-profile=long`
 # goes deeper (tests that set max_examples themselves scale it from the profile:

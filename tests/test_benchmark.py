@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from tests.conftest import REPO
 
@@ -35,4 +37,24 @@ def test_benchmark_prints_every_figure(tmp_path: Path) -> None:
     ):
         assert figure in out
     assert out.startswith("machine: ")
+    assert f"corpus: {REPO / 'fixtures' / 'manifests'} (given with --corpus; " in out
     assert table.read_text().startswith("machine: ")
+
+
+def _benchmark_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("kgen_benchmark_run", REPO / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_times_the_full_corpus_when_present_else_the_slice(tmp_path: Path) -> None:
+    choose = _benchmark_module().choose_corpus
+    full, carried, given = tmp_path / "full", tmp_path / "slice", tmp_path / "mine"
+    path, chosen = choose(None, full, carried)
+    assert path == carried and chosen.startswith("the slice in the repository; the full corpus is not at ")
+    full.mkdir()
+    assert choose(None, full, carried) == (full, "the full corpus")
+    assert choose(given, full, carried) == (given, "given with --corpus")

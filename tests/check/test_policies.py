@@ -166,3 +166,9 @@ def test_explain_examples_behave_as_labelled(policy: object, tmp_path: Path) -> 
         path.write_text(policy.examples[outcome])
         fired = bool(findings_of(path, policy.id))
         assert fired == (outcome == "fail"), f"{policy.id} {outcome} example"
+
+
+def test_readme_states_the_number_of_shipped_rules() -> None:
+    shipped = sorted(path.stem for path in (REPO / "policies").glob("*.yaml"))
+    assert sorted(RULE_IDS) == shipped
+    assert f"**Rules.** {len(shipped)} rules, each a file in" in (REPO / "README.md").read_text()

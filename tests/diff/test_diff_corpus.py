@@ -20,7 +20,7 @@ FIXTURE_FILES = sorted(path for path in FIXTURES.rglob("*") if path.suffix in ("
 
 
 def test_the_corpus_is_there() -> None:
-    assert len(CORPUS_FILES) > 700, f"expected the shared corpus at {CORPUS} (shared/corpus beside the repo)"
+    assert len(CORPUS_FILES) >= 40, f"expected the corpus slice at {CORPUS}"
 
 
 def _test_id(path: Path) -> str:

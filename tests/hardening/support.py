@@ -22,10 +22,9 @@ from typing import Any, Callable, Iterable, Iterator
 
 from hypothesis import settings
 
-from tests.conftest import REPO, SHARED
+from tests.conftest import CORPUS, REPO
 
 KGEN = [sys.executable, "-m", "kgen"]
-CORPUS = SHARED / "corpus"
 MIB = 1024 * 1024
 
 #: The deeper run: `pytest --hypothesis-profile=long`, or KGEN_LONG=1.
@@ -224,13 +223,13 @@ def write_tree(folder: Path, count: int, per_folder: int, make: Callable[[int], 
 
 
 def corpus_files(max_bytes: int = 30_000, suffixes: Iterable[str] = (".yaml", ".yml", ".json")) -> list[Path]:
-    """The shared corpus's manifests, small enough to fuzz quickly, in a fixed order."""
+    """The corpus slice's manifests, small enough to fuzz quickly, in a fixed order."""
     found = [
         path
         for path in sorted(CORPUS.rglob("*"))
         if path.suffix in tuple(suffixes) and path.is_file() and path.stat().st_size <= max_bytes
     ]
-    assert len(found) > 100, f"the shared corpus is expected at {CORPUS}"
+    assert found, f"no manifest under {CORPUS}"
     return found
 
 

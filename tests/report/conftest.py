@@ -26,8 +26,5 @@ def clean() -> CheckResult:
 
 @pytest.fixture(scope="session")
 def sarif_schema_path() -> Path:
-    """``shared/schemas`` beside the repository root (CI clones shared/ there)."""
-    root = Path(__file__).resolve().parents[2]
-    path = root.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-    assert path.is_file(), f"SARIF schema not found at {path}; clone shared/ beside the repository"
-    return path
+    """The OASIS SARIF 2.1.0 schema, carried in tests/data (its source is in tests/data/README.md)."""
+    return Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
