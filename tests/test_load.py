@@ -100,3 +100,20 @@ def test_helm_syntax_detection_ignores_other_templates() -> None:
 @pytest.mark.parametrize("text", ["", "---\n", "# only a comment\n", "---\n---\n"])
 def test_empty_documents_yield_nothing(text: str) -> None:
     assert docs(text) == []
+
+
+def test_mapping_keys_count_against_the_alias_bound() -> None:
+    key = "k" * 100_000
+    text = f"x: &a {{? {key} : 1}}\ny: [" + ", ".join(["*a"] * 200) + "]\n"
+    (err,) = docs(text)
+    assert isinstance(err, LoadError)
+    assert err.message.startswith("aliases expand this document to 20100000 characters of text from the 100000 written")
+
+
+def test_a_mapping_key_longer_than_the_scalar_limit_is_refused() -> None:
+    from kgen.load.yamlload import Limits, load_text
+
+    (err,) = list(load_text("? " + "k" * 2000 + "\n: 1\n", "m.yaml", Limits(max_scalar_bytes=1000)))
+    assert isinstance(err, LoadError)
+    assert err.message == "mapping key longer than 1000 bytes"
+    assert err.location is not None and (err.location.line, err.location.column) == (1, 3)

@@ -352,6 +352,11 @@ class _Builder:
         if not isinstance(node, ScalarNode):
             raise self.error(node, "a mapping key must be a plain value, not a mapping or list")
         if node.tag == _STR:
+            size = len(node.value)
+            if size > _LONG:  # keys count against the text and alias bounds as values do
+                if size > self.max_scalar:
+                    raise self.error(node, f"mapping key longer than {self.max_scalar} bytes")
+                self._long_text(node, size)
             return str(node.value)
         text = json_key(self.scalar(node))
         if text is None:
