@@ -36,6 +36,7 @@ from kgen.check.result import (
     RuleInfo,
     Summary,
 )
+from kgen.check.redact import is_secret, redact, secret_texts
 from kgen.check.schema_errors import did_you_mean
 from kgen.check.targets import Context, ObjectTargets, Target
 from kgen.errors import ConfigError, InternalError, KgenError, LoadError
@@ -335,9 +336,12 @@ class FileChecker:
             if count == MAX_SCHEMA_PROBLEMS:
                 break
             field_name = format_field_path(problem.path)
-            secret = entry.ref.kind == "Secret" and problem.path[:1] in (("data",), ("stringData",))
+            secret = is_secret(entry.data)  # no value of a Secret is ever shown, whatever the field
             hint = _quoting_hint(document, entry.base + problem.path, problem, secret)
-            message = hint or problem.message
+            message = hint or (problem.value_free if secret else problem.message)
+            renamed = document.renamed_keys(entry.base + problem.path)
+            if renamed:
+                field_name += " (" + ", ".join(f"the key {w} is read as {r!r}" for r, w in renamed) + ")"
             message = f"{field_name}: {message}" if field_name else message
             violation = Violation(message, problem.path)
             result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
@@ -394,10 +398,13 @@ class Stamper:
         severity = self.rules.severities[rule_id]
         if violation.severity and severity == policy.severity:
             severity = violation.severity  # a case-dependent default, unless the config overrode it
+        message = violation.message
+        if is_secret(entry.data):
+            message = redact(message, secret_texts(entry.data))
         return Finding(
             rule=rule_id,
             severity=severity,
-            message=violation.message,
+            message=message,
             file=entry.source,
             line=line,
             column=column,

@@ -172,6 +172,21 @@ class Document:
             return self.position(path)
         return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
 
+    def renamed_keys(self, path: FieldPath) -> list[tuple[str, str]]:
+        """Keys on ``path`` written otherwise than Kubernetes reads them: (read as, written)."""
+        node = self.root
+        found: list[tuple[str, str]] = []
+        for key in path:
+            if node is None:
+                break
+            if isinstance(node, MappingNode) and isinstance(key, str):
+                for key_node, _ in node.value:
+                    if isinstance(key_node, ScalarNode) and key_node.value != key and _key_text(key_node) == key:
+                        found.append((key, str(key_node.value)))
+                        break
+            node, _ = _child(node, key)
+        return found
+
     def plain_scalar(self, path: FieldPath) -> str | None:
         """The scalar at ``path`` as written when it is plain (unquoted, untagged), else None."""
         node = self.root
@@ -344,7 +359,8 @@ class _Builder:
             return value  # text; timestamps, binary and custom tags stay text too
         ok, data = construct(tag, value)
         if not ok:
-            raise self.error(node, f"cannot read {value[:40]!r} as {tag.rsplit(':', 1)[-1]} (its explicit tag)")
+            # the value is not repeated: it may be a secret, and the position names it
+            raise self.error(node, f"cannot read this value as {tag.rsplit(':', 1)[-1]} (its explicit tag)")
         return data
 
     def key(self, node: Node) -> str:

@@ -51,7 +51,7 @@ def test_quoting_advice_names_what_kubernetes_reads(tmp_path: Path) -> None:
         (5, 38, f'metadata.annotations.c: 1.10 is read as a number (1.1) {reads}: "1.10"'),
         (5, 47, f'metadata.annotations.d: 010 is read as an integer (8) {reads}: "010"'),
         (5, 66, f'metadata.annotations.f: 1e3 is read as a number (1000) {reads}: "1e3"'),
-        (8, 3, f'data.true: yes is read as a boolean (true) {reads}: "yes"'),  # the key `on` is "true" too
+        (8, 3, f"data.true (the key on is read as 'true'): yes is read as a boolean (true) {reads}: \"yes\""),
         # a boolean field given a boolean is fine (`paused: y`); an integer field given one is not
         # (and quoting would be wrong advice there)
         (15, 3, "spec.replicas: true is not of type integer"),
