@@ -12,7 +12,8 @@ checks; it never imports or runs peer code and needs no network:
   tests/checks/ and the reports expected in order ("Kind: message", count).
   Reports follow the objects' order in the file, so each expected report is
   matched to the next object of its kind that the message fits (container
-  name, names in the message); objects named dont-fire never fire.
+  name, names in the message); objects named dont-fire never fire. When
+  every report names a container, each container is a case.
 - Polaris: test/checks/<check>/{success,failure}*.yaml; a failure file has at
   least one danger for the check, a success file none (mutated* files are
   the expected output of fixes, not cases).
@@ -243,6 +244,7 @@ class Case:
     mode: str  # "file": fires anywhere in the objects the check covers; "doc": fires on document `doc`
     expected: int  # 1 fires, 0 passes
     doc: int | None = None
+    container: str | None = None  # with mode "doc": only this container's findings count
     kubernetes_version: str | None = None
     params: tuple[tuple[str, str, Any], ...] = ()
     drop_rules: tuple[str, ...] = ()  # paired rules the peer's configuration switched off
@@ -339,6 +341,18 @@ def collect_kube_linter(root: Path, out: Collected) -> None:
             out.skipped.append(Skipped("kube-linter", check, tmp.group(1), failed))
             continue
         complete = count is not None and count == len(expects)
+        if expects and all(c is not None for _, c in used):
+            # every report names a container: judge each container of each object
+            for doc in docs:
+                for name in dict.fromkeys(doc.containers):
+                    if (doc.index, name) in used:
+                        note = "; ".join(m for m in assigned[doc.index] if f'container "{name}"' in m)
+                        out.cases.append(Case("kube-linter", check, path, root, "doc", 1, doc.index, params=mapping.params, container=name, note=note))
+                    elif complete or "dont-fire" in doc.name:
+                        out.cases.append(Case("kube-linter", check, path, root, "doc", 0, doc.index, params=mapping.params, container=name))
+                    else:
+                        out.skipped.append(Skipped("kube-linter", check, f"{tmp.group(1)} #{doc.index} {name}", "the test does not say whether this container fires"))
+            continue
         for doc in docs:
             if doc.index in assigned:
                 out.cases.append(Case("kube-linter", check, path, root, "doc", 1, doc.index, params=mapping.params,
@@ -464,6 +478,11 @@ def collect_checkov(root: Path, out: Collected) -> None:
     if not base.is_dir():
         out.layout_notes.append(f"checkov: {base} not found")
         return
+    users: dict[str, int] = defaultdict(int)  # folder -> how many checkov tests read it
+    for test_file in base.glob("test_*.py"):
+        shared = re.search(r'"/(example_\w+)"', test_file.read_text(encoding="utf-8"))
+        if shared:
+            users[shared.group(1)] += 1
     for test_file in sorted(base.glob("test_*.py")):
         text = test_file.read_text(encoding="utf-8")
         module = re.search(r"checkov\.kubernetes\.checks\.resource\.k8s\.(\w+) import check", text)
@@ -490,7 +509,8 @@ def collect_checkov(root: Path, out: Collected) -> None:
             if not labels:
                 out.skipped.append(Skipped("checkov", check, where, "file name carries no PASSED/FAILED label (counted in the totals only)"))
                 continue
-            out.cases.append(Case("checkov", check, path, root, "file", int("FAILED" in labels), params=mapping.params))
+            note = f"{folder.group(1)} serves {users[folder.group(1)]} checkov tests: the label may be another check's" if users[folder.group(1)] > 1 else ""
+            out.cases.append(Case("checkov", check, path, root, "file", int("FAILED" in labels), params=mapping.params, note=note))
         if summary:
             out.totals.append(Totals("checkov", check, folder.group(1), summary.get("passed", 0), summary.get("failed", 0), judged))
 
@@ -596,7 +616,7 @@ def judge(case: Case, kgen: Kgen) -> Verdict:
     relevant = []
     for finding in result:
         doc = doc_of_line(docs, finding.line)
-        if finding.rule in rules and doc is not None and doc.index in scope:
+        if finding.rule in rules and doc is not None and doc.index in scope and case.container in (None, finding.container):
             relevant.append((doc.index, finding))
     got = int(bool(relevant))
     return Verdict(case, mapping, got == case.expected, got, [f for _, f in relevant])
@@ -610,7 +630,8 @@ def fixture_label(case: Case) -> str:
     rel = case.path.relative_to(case.root) if case.path.is_relative_to(case.root) else case.path
     if case.mode == "doc" and case.doc is not None:
         doc = documents(case.path)[case.doc]
-        return f"{rel} #{case.doc} ({doc.kind}/{doc.name}, line {doc.first_line})"
+        container = f" container {case.container}" if case.container else ""
+        return f"{rel} #{case.doc} ({doc.kind}/{doc.name}{container}, line {doc.first_line})"
     return str(rel)
 
 
