@@ -25,6 +25,9 @@ class SchemaProblem:
     path: FieldPath
     message: str
     expected_type: str | None = None  # for a type mismatch: the JSON type the field wants
+    #: The message without any value from the object (names the field and the rule broken):
+    #: what is shown for a Secret, whose values must never be printed.
+    value_free: str = ""
 
 
 def _schema_root() -> Path:
@@ -117,7 +120,7 @@ class KubeSchemas:
             if error.validator == "additionalProperties" and isinstance(error.instance, dict):
                 extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
                 path = path + tuple(extra[:1])  # point at the unknown field itself
-            yield SchemaProblem(path, _message(error), _expected_type(error))
+            yield SchemaProblem(path, _message(error), _expected_type(error), _value_free_message(error))
 
     def _validator(self, api_version: Any, kind: Any) -> Any:
         if not isinstance(api_version, str) or not isinstance(kind, str):
@@ -214,6 +217,33 @@ def _message(error: Any) -> str:
         return f"{_short(error.instance)} is not one of {error.schema['enum']}"
     message = str(error.message)
     return message if len(message) < 200 else message[:197] + "..."
+
+
+def _value_free_message(error: Any) -> str:
+    """What is wrong, naming fields, types and allowed values (from the schema), never the value."""
+    validator = error.validator
+    if validator in ("additionalProperties", "required"):
+        return _message(error)  # field names only
+    if validator == "type":
+        expected = error.schema.get("type")
+        if isinstance(expected, list):
+            expected = " or ".join(t for t in expected if t != "null")
+        return f"{_json_type(error.instance)} is not of type {expected} (value not shown)"
+    if validator == "enum":
+        return f"value is not one of {error.schema['enum']} (value not shown)"
+    return f"value does not satisfy the schema's {validator!r} rule (value not shown)"
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def _short(value: Any) -> str:
