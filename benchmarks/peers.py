@@ -196,7 +196,7 @@ def documents(path: Path) -> list[Doc]:
                 chunks[-1][1].append(line)
     else:
         chunks[0][1].extend(lines)
-    docs = []
+    docs: list[Doc] = []
     for first_line, body in chunks:
         text = "\n".join(body)
         try:
