@@ -54,13 +54,14 @@ class Config:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest .kgen.yaml in ``start`` or its parents."""
+    """The nearest .kgen.yaml in ``start`` or its parents (relative to ``start`` when inside it,
+    so messages name ``.kgen.yaml:3:5`` as the user sees it)."""
     folder = start.resolve()
     for candidate_dir in (folder, *folder.parents):
         for name in CONFIG_NAMES:
             candidate = candidate_dir / name
             if candidate.is_file():
-                return candidate
+                return Path(name) if candidate_dir == folder and start == Path.cwd() else candidate
     return None
 
 

@@ -45,6 +45,8 @@ def did_you_mean(word: Any, choices: Iterable[Any]) -> str:
     if not close:
         lowered = {c.lower(): c for c in texts}
         close = [lowered[word.lower()]] if word.lower() in lowered else []
+    if not close and len(word) >= 3:  # a longer or shorter spelling: maxReplicas for max
+        close = sorted(c for c in texts if len(c) >= 3 and (c.startswith(word) or word.startswith(c)))[:1]
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -152,7 +154,8 @@ def _best_branch(error: Any) -> Problem:
     fitting = [
         e
         for e in error.context
-        if e.validator != "type" and _branch_type_fits(branches[e.relative_schema_path[0]], instance)
+        if _branch_type_fits(branches[e.relative_schema_path[0]], instance)
+        and not (e.validator == "type" and e.absolute_path == error.absolute_path)
     ]
     wanted = ", or ".join(expected_type(branch) for branch in branches)
     if fitting:
