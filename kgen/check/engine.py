@@ -52,7 +52,16 @@ from kgen.load.yamlload import (
     load_document_at,
     load_text,
 )
-from kgen.model.k8s import WorkloadIndex, format_field_path, get_path, objects_in, pod_template_metadata_path
+from kgen.model.k8s import (
+    WorkloadIndex,
+    api_group,
+    format_field_path,
+    get_path,
+    is_builtin_group,
+    is_kubernetes_group,
+    objects_in,
+    pod_template_metadata_path,
+)
 from kgen.model.kubeschema import KubeSchemas, SchemaProblem, latest_version, resolve_version
 
 IGNORE_ANNOTATION = "kgen.dev/ignore"
@@ -320,6 +329,18 @@ class FileChecker:
         if not self.schemas.known(api_version, kind):
             if entry.pod_spec_path is not None:
                 return  # a kind declared in .kgen.yaml workloads: known to kgen, with no API schema to check
+            group = api_group(api_version)
+            if is_kubernetes_group(group) and not is_builtin_group(kind, group):
+                # a built-in kind under a group that never served it (v1/PodDisruptionBudget): refused at apply
+                entry.applied.append(SCHEMA_INVALID)
+                served = self.schemas.served_api_versions(kind)
+                use = f"; it is served as {' or '.join(served)}" if served else ""
+                violation = Violation(
+                    f"apiVersion: Kubernetes {self.schemas.version} does not serve {kind} at {api_version}{use}",
+                    ("apiVersion",),
+                )
+                result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
+                return
             if not self.strict:
                 result.unknown_kind += 1
                 return

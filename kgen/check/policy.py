@@ -20,6 +20,7 @@ from kgen.check.result import RuleInfo
 from kgen.check.schema_errors import Problem, did_you_mean, is_quantity, problem_of
 from kgen.errors import ConfigError, KgenError, Location
 from kgen.load.yamlload import Document, FieldPath, load_text
+from kgen.model.k8s import is_builtin_group
 from kgen.model.k8s import format_field_path
 from kgen.resources import data_dir, load_schema
 
@@ -98,10 +99,20 @@ class Policy:
             tags=self.tags,
         )
 
-    def applies_to_kind(self, kind: str) -> bool:
+    def applies_to_kind(self, kind: str, group: str | None = None) -> bool:
+        """Whether the rule looks at objects of this kind (and API group, when given).
+
+        A built-in kind named in ``kinds`` means that kind in its own API
+        groups: ``v1/Deployment`` or Knative's ``serving.knative.dev`` Service
+        is not a Deployment or a core Service.
+        """
         if kind in self.exclude_kinds:
             return False
-        return not self.kinds or "*" in self.kinds or kind in self.kinds
+        if not self.kinds or "*" in self.kinds:
+            return True
+        if kind not in self.kinds:
+            return False
+        return group is None or is_builtin_group(kind, group)
 
 
 @dataclass(frozen=True)

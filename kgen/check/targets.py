@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 from kgen.check.index import ObjectEntry, ObjectIndex
 from kgen.check.policy import Policy
 from kgen.load.yamlload import FieldPath
-from kgen.model.k8s import RUN_TO_COMPLETION, ContainerRef, containers, get_path
+from kgen.model.k8s import RUN_TO_COMPLETION, ContainerRef, api_group, containers, get_path
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class ObjectTargets:
         return cls(obj_target, pod, found, finite)
 
     def for_policy(self, policy: Policy) -> Iterator[Target]:
-        if not policy.applies_to_kind(self.object.kind):
+        if not policy.applies_to_kind(self.object.kind, api_group(self.object.obj.get("apiVersion"))):
             return
         if policy.target == "Object":
             if policy.kinds:

@@ -171,16 +171,45 @@ class WorkloadIndex:
         return None
 
 
+#: The API groups that serve each built-in kind the rules name (served or since removed).
 _BUILTIN_GROUPS: dict[str, tuple[str, ...]] = {
     "Pod": ("",),
     "ReplicationController": ("",),
+    "Service": ("",),
+    "ConfigMap": ("",),
+    "Secret": ("",),
+    "Namespace": ("",),
+    "ServiceAccount": ("",),
+    "PersistentVolumeClaim": ("",),
     "Deployment": ("apps", "extensions"),
     "StatefulSet": ("apps",),
     "DaemonSet": ("apps", "extensions"),
     "ReplicaSet": ("apps", "extensions"),
     "Job": ("batch",),
     "CronJob": ("batch",),
+    "HorizontalPodAutoscaler": ("autoscaling",),
+    "PodDisruptionBudget": ("policy",),
+    "NetworkPolicy": ("networking.k8s.io", "extensions"),
+    "Ingress": ("networking.k8s.io", "extensions"),
+    "Role": ("rbac.authorization.k8s.io",),
+    "ClusterRole": ("rbac.authorization.k8s.io",),
+    "RoleBinding": ("rbac.authorization.k8s.io",),
+    "ClusterRoleBinding": ("rbac.authorization.k8s.io",),
 }
+
+
+_KUBERNETES_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
+
+
+def is_kubernetes_group(group: str) -> bool:
+    """An API group Kubernetes itself serves (not a custom resource's)."""
+    return group in _KUBERNETES_GROUPS or group.endswith(".k8s.io")
+
+
+def is_builtin_group(kind: str, group: str) -> bool:
+    """False only for a built-in kind under a group that does not serve it (``v1/Deployment``)."""
+    groups = _BUILTIN_GROUPS.get(kind)
+    return groups is None or group in groups
 
 
 def pod_template_metadata_path(pod_spec_path: FieldPath) -> FieldPath:

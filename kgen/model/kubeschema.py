@@ -122,6 +122,18 @@ class KubeSchemas:
                 path = path + tuple(extra[:1])  # point at the unknown field itself
             yield SchemaProblem(path, _message(error), _expected_type(error), _value_free_message(error))
 
+    def served_api_versions(self, kind: str) -> tuple[str, ...]:
+        """Every apiVersion this release serves ``kind`` at (built-in kinds), sorted."""
+        if not _KIND.match(kind):
+            return ()
+        found: set[str] = set()
+        for path in sorted(self.folder.glob(f"{kind.lower()}-*.json")):
+            with open(path, encoding="utf-8") as handle:
+                schema = json.load(handle)
+            if kind in _kinds_of(schema):
+                found |= _api_versions_of(schema)
+        return tuple(sorted(found))
+
     def _validator(self, api_version: Any, kind: Any) -> Any:
         if not isinstance(api_version, str) or not isinstance(kind, str):
             return None
