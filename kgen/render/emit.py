@@ -2,9 +2,12 @@
 
 Objects are sorted in Helm's install order (ties by namespace and name); keys
 keep the order the builders wrote them in; block style, 2-space indent, list
-items indented under their key. Strings that YAML 1.1 readers (kubectl's
-parser among them) would take for something else - ``yes``, ``on``, ``1:20``,
-``0x1F``, a date - are quoted, so every value reads back as written.
+items indented under their key. A string is written plain only when every
+reader takes it back as that same string: kubectl and the API server (go-yaml
+v2, kgen.load.resolve), YAML 1.1 readers (PyYAML) and YAML 1.2 readers
+(ruamel.yaml). Anything one of them would take for something else - ``y``,
+``on``, ``010``, ``08``, ``1e3``, ``1.10``, ``~``, ``.inf``, ``12:30`` (base 60
+in YAML 1.1), a date - is single-quoted.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import Any, Mapping
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.representer import RoundTripRepresenter
+
+from kgen.load.resolve import is_plain_text
 
 #: Helm's install order for the kinds kgen renders (and their neighbours).
 KIND_ORDER = (
@@ -74,7 +79,8 @@ def stream_text(yaml_texts: list[str]) -> str:
 
 
 class _Representer(RoundTripRepresenter):
-    """Round-trip representer (keeps key order) that also quotes YAML 1.1 look-alikes."""
+    """Round-trip representer (keeps key order) that also quotes go-yaml v2 and YAML 1.1
+    look-alikes (ruamel quotes YAML 1.2 ones itself)."""
 
 
 def _represent_str(representer: RoundTripRepresenter, value: str) -> Any:
@@ -87,10 +93,13 @@ _RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
+@lru_cache(maxsize=4096)
 def _ambiguous(value: str) -> bool:
-    """True when a YAML 1.1 reader would not read ``value`` unquoted as this string."""
+    """True when go-yaml v2 or a YAML 1.1 reader would not read ``value`` unquoted as this string."""
     if "\n" in value:
-        return False
+        return False  # never a plain one-line scalar; the emitter picks a style that keeps it
+    if not is_plain_text(value):
+        return True
     tag: str = _RESOLVER.resolve(yaml.nodes.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     return tag != _STR_TAG
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator
 
 from kgen.errors import InputError, Location, ProfileError
@@ -13,6 +13,7 @@ from kgen.render.emit import header_app
 from kgen.render.overlay import SetOverride, profile_data
 from kgen.render.profile import Profile, ProfileIssues, build_profile
 from kgen.render.schema import Issue, schema_issues
+from kgen.render.text import keep_written
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,12 @@ def _documents(text: str, source: str) -> Iterator[Document]:
 
 def _load_document(doc: Document, env: str | None, sets: tuple[SetOverride, ...]) -> LoadedProfile:
     _refuse_manifest(doc)
-    _raise_first(schema_issues(doc.data), lambda path, message: _at(doc, path, message))
-    data, origins = profile_data(doc, env, sets)
+    written, text_issues = keep_written(doc.data, doc.plain_scalar)
+    doc = replace(doc, data=written)
+    _raise_first(_with_schema_issues(text_issues, written), lambda path, message: _at(doc, path, message))
+    data, origins, set_issues = profile_data(doc, env, sets)
     if env is not None or sets:
-        _raise_first(schema_issues(data), origins.error)
+        _raise_first(_with_schema_issues(set_issues, data), origins.error)
     try:
         profile = build_profile(data)
     except ProfileIssues as exc:
@@ -76,6 +79,12 @@ def _load_document(doc: Document, env: str | None, sets: tuple[SetOverride, ...]
         raise
     line, column = doc.start
     return LoadedProfile(profile, Location(doc.source, line, column))
+
+
+def _with_schema_issues(text_issues: list[Issue], data: Any) -> list[Issue]:
+    """The text fields' issues, and the schema's about every other field."""
+    refused = {issue.path for issue in text_issues}
+    return text_issues + [issue for issue in schema_issues(data) if issue.path not in refused]
 
 
 def _refuse_manifest(doc: Document) -> None:

@@ -5,23 +5,39 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kgen.errors import KgenError, Location, ProfileError
 from kgen.load.yamlload import Document, FieldPath, load_text
 from kgen.model.k8s import format_field_path, get_path, plain_copy
+from kgen.render.schema import Issue
+from kgen.render.text import keep_written, quoted
 
 ENVIRONMENTS = "environments"
 
 
 @dataclass(frozen=True)
 class SetOverride:
-    """One ``--set path=value``: the path as typed, its keys and the parsed value."""
+    """One ``--set path=value``: the path as typed, its keys and the parsed value
+    (``source``: the value's YAML, to read text fields as typed)."""
 
     path_text: str
     path: tuple[str, ...]
     value: Any
+    source: Document | None = field(default=None, compare=False, repr=False)
+
+    def written_at(self, path: FieldPath) -> str | None:
+        """The plain scalar typed for ``path`` (a path of the profile at or under this override)."""
+        if self.source is None or path[: len(self.path)] != self.path:
+            return None
+        return self.source.plain_scalar(path[len(self.path) :])
+
+    def quote(self, path: FieldPath, text: str) -> str:
+        """How to type ``text`` quoted in this override."""
+        if path == self.path:
+            return f"--set '{self.path_text}=\"{text}\"'"
+        return quoted(path, text)
 
 
 def parse_set(text: str) -> SetOverride:
@@ -35,20 +51,21 @@ def parse_set(text: str) -> SetOverride:
     keys = tuple(key.replace("\\.", ".") for key in re.split(r"(?<!\\)\.", path_text.strip()))
     if any(not key for key in keys):
         raise KgenError(f"--set {text!r}: the path {path_text!r} has an empty key")
-    return SetOverride(path_text.strip(), keys, _parse_value(raw))
+    value, source = _parse_value(raw)
+    return SetOverride(path_text.strip(), keys, value, source)
 
 
-def _parse_value(raw: str) -> Any:
+def _parse_value(raw: str) -> tuple[Any, Document | None]:
     """A YAML scalar (``3`` int, ``false`` bool); flow ``[...]``/``{...}`` too; else the text."""
     if raw == "":
-        return ""
+        return "", None
     parsed = list(load_text(raw, "--set"))  # problems come back as LoadError items
     if len(parsed) != 1 or not isinstance(parsed[0], Document):
-        return raw
+        return raw, None
     value = parsed[0].data
     if isinstance(value, (dict, list)) and not raw.lstrip().startswith(("[", "{")):
-        return raw
-    return value
+        return raw, None
+    return value, parsed[0]
 
 
 def deep_merge(base: Any, overlay: Any) -> Any:
@@ -124,8 +141,9 @@ def _depth(data: Any, path: FieldPath) -> int:
 
 def profile_data(
     document: Document, env: str | None, sets: tuple[SetOverride, ...]
-) -> tuple[dict[str, Any], Origins]:
-    """The document's base profile with the ``env`` overlay and the overrides applied."""
+) -> tuple[dict[str, Any], Origins, list[Issue]]:
+    """The document's base profile with the ``env`` overlay and the overrides applied,
+    and the overrides' values that a text field cannot take as typed."""
     data: dict[str, Any] = document.data
     base = {key: value for key, value in data.items() if key != ENVIRONMENTS}
     origins = Origins(document, env, sets)
@@ -134,9 +152,12 @@ def profile_data(
         if env not in overlays:
             raise _unknown_env(document, env, sorted(overlays))
         base = deep_merge(base, overlays[env])
+    issues: list[Issue] = []
     for override in sets:
-        base = apply_set(base, override)
-    return base, origins
+        value, refused = keep_written(override.value, override.written_at, override.path, override.quote)
+        issues.extend(refused)
+        base = apply_set(base, replace(override, value=value))
+    return base, origins, issues
 
 
 def _unknown_env(document: Document, env: str, known: list[str]) -> ProfileError:
