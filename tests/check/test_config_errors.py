@@ -128,6 +128,21 @@ def test_a_valid_parameter_is_used(tmp_path: Path) -> None:
     assert kgen(tmp_path, "check", "app.yaml", "--no-config", "--format", "json").stdout.count("hpa-max-replicas-high") == 0
 
 
+def test_every_shipped_parameter_is_typed_and_its_default_fits() -> None:
+    # kgen's own policies skip these checks at load, for speed; this test is what checks them
+    from kgen.check.policy import builtin_policy_dir, load_policy_file
+
+    checked = 0
+    for path in sorted(builtin_policy_dir().glob("*.yaml")):
+        policy = load_policy_file(path, shipped=False)  # raises ConfigError on a bad schema or default
+        assert policy == load_policy_file(path, shipped=True), path.name
+        for spec in policy.param_specs.values():
+            assert spec.schema.get("type") and spec.description, (policy.id, spec.name)
+            assert spec.problems(spec.default) == [], (policy.id, spec.name)
+            checked += 1
+    assert checked >= 8
+
+
 # --- custom policies: their own parameter schemas ---------------------------------------------
 
 POLICY = """\
