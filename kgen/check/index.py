@@ -72,15 +72,16 @@ def scale_target(hpa: ObjectEntry) -> Key | None:
 
     The group comes from scaleTargetRef.apiVersion (``apps/v1`` -> ``apps``); with
     no apiVersion it is the core group ``""``, where the controller finds no
-    scalable workload. None when kind or name is not a string.
+    scalable workload. None when kind, name or apiVersion is not a string
+    (schema-invalid reports it).
     """
     ref = get_path(hpa.data, ("spec", "scaleTargetRef"))
     if not isinstance(ref, Mapping):
         return None
     kind, name, api_version = ref.get("kind"), ref.get("name"), ref.get("apiVersion")
-    if not isinstance(kind, str) or not isinstance(name, str):
+    if not isinstance(kind, str) or not isinstance(name, str) or not isinstance(api_version, (str, type(None))):
         return None
-    group = api_group(api_version) if isinstance(api_version, str) else ""
+    group = api_group(api_version) if api_version is not None else ""
     return (hpa.namespace, group, kind, name)
 
 

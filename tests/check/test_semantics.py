@@ -155,8 +155,8 @@ spec:
     [
         # all defaults: 3 x 10 s window, 0 + 30 s grace, 1 s timeout
         ("", None, None),
-        # periodSeconds defaults to 10, so a 10 s timeout is not below it
-        ("        timeoutSeconds: 10", "timeoutSeconds", "timeoutSeconds (10s) is not below periodSeconds (10s)"),
+        # periodSeconds defaults to 10: a 10 s timeout widens nothing and narrows nothing (window 3 x 10 s)
+        ("        timeoutSeconds: 10", None, None),
         # failureThreshold defaults to 3: 3 x 3 s
         (
             "        initialDelaySeconds: 30\n        periodSeconds: 3",
@@ -167,10 +167,10 @@ spec:
         (
             "        failureThreshold: 2",
             "livenessProbe",
-            "initialDelaySeconds + failureThreshold × periodSeconds = 20s, under 30s",
+            "initialDelaySeconds + the failure window = 0s + 20s = 20s, under 30s",
         ),
     ],
-    ids=["defaults-pass", "timeout-vs-default-period", "window", "startup-grace"],
+    ids=["defaults-pass", "timeout-equal-to-default-period", "window", "startup-grace"],
 )
 def test_probe_timings_use_kubernetes_defaults(tmp_path: Path, probe: str, needle: str | None, message: str | None) -> None:
     text = PROBED.format(probe=probe)
@@ -212,7 +212,7 @@ def test_probe_ports_by_name_and_number(tmp_path: Path) -> None:
           startupProbe:
             httpGet: {path: /healthz, port: http}
           readinessProbe:
-            httpGet: {path: /ready, port: "9090"}
+            httpGet: {path: /ready, port: 9090}
           livenessProbe:
             tcpSocket: {port: htpp}
         - name: bare
@@ -222,14 +222,14 @@ def test_probe_ports_by_name_and_number(tmp_path: Path) -> None:
     """
     result = check(tmp_path, text)
     named, bare = of(result, "probe-port-unknown")
-    assert (named.line, named.column) == loc(text, "port: htpp")
+    assert (named.line, named.column, named.severity) == (*loc(text, "port: htpp"), "error")
     assert named.message == (
-        'container "web": livenessProbe tcpSocket port \'htpp\' is not a declared container port '
-        "(declared: 8080, 9090, http, metrics)"
+        'container "web": livenessProbe tcpSocket port "htpp" names no port of this container '
+        "(its ports: http=8080, metrics=9090); the kubelet cannot resolve it, so the probe always fails"
     )
     assert named.path == "spec.containers[0].livenessProbe.tcpSocket.port"
-    assert (bare.line, bare.column) == loc(text, "port: 80}")
-    assert bare.message.endswith("port 80 is not a declared container port (declared: none)")
+    assert (bare.line, bare.column, bare.severity) == (*loc(text, "port: 80}"), "info")  # works: only info
+    assert "port 80 is not declared in the container's ports; the probe still connects" in bare.message
 
 
 def test_quantities_are_compared_exactly(tmp_path: Path) -> None:
@@ -450,7 +450,9 @@ spec:
         ("hpa-target-missing", *loc(text, "name: web}")),
     ]
     missing = of(result, "hpa-target-missing")[0]
-    assert missing.message == "scale target Deployment/web is not among the checked objects in namespace staging"
+    assert missing.message == (
+        "scale target Deployment/web (API group apps) is not among the checked objects in namespace staging"
+    )
     assert of(result, "pdb-missing")[0].message.startswith(
         "Deployment runs 3 replicas but no PodDisruptionBudget selects its pods in namespace shop"
     )
