@@ -90,6 +90,8 @@ def explain_rule(rule_id: str, config_path: Path | None, policy_dirs: tuple[Path
         head = f"{severity} in {where}; default {policy.severity}"
     out = [f"{policy.id} ({head}): {policy.title}", "", policy.description, "", "Why it matters:", _indent(policy.rationale), "", "How to fix:", _indent(policy.remediation)]
     applies = policy.target if policy.target != "Object" else "objects of kind " + ", ".join(policy.kinds)
+    if policy.target == "Object" and not policy.kinds:
+        applies = "every file and object checked" if policy.engine else "objects of every kind"
     out += ["", f"Applies to: {applies}" + (f" (except {', '.join(policy.exclude_kinds)})" if policy.exclude_kinds else "")]
     if policy.param_specs:
         overrides = setting.params if setting else {}
