@@ -8,6 +8,7 @@ import contextlib
 import ctypes
 import functools
 import os
+import select
 import shutil
 import stat
 import subprocess
@@ -27,7 +28,7 @@ from tests.conftest import CORPUS, REPO
 KGEN = [sys.executable, "-m", "kgen"]
 MIB = 1024 * 1024
 
-#: The deeper run: `pytest --hypothesis-profile=long`, or KGEN_LONG=1.
+#: The deeper run: `pytest --long` (or `--hypothesis-profile=long`), or KGEN_LONG=1.
 LONG = settings.get_current_profile_name() == "long" or os.environ.get("KGEN_LONG") == "1"
 
 
@@ -273,3 +274,70 @@ def invoke(*args: str, stdin: str | None = None, cpu: float = 5.0, mib: float | 
     assert seconds < cpu, f"kgen {' '.join(args)}: {seconds:.2f} s of CPU (bound {cpu} s)"
     assert mib is None or peak < mib, f"kgen {' '.join(args)}: {peak:.1f} MiB traced (bound {mib} MiB)"
     return outcome
+
+
+# --- a kgen process paused at a known moment, for signals ----------------------
+
+# kgen's entry point with one function replaced: its nth call (among calls whose arguments'
+# repr contains MATCH) reports "paused" on fd FD and waits for a line on stdin before going
+# on. The signal dispositions a terminal gives are restored first: a child inherits an
+# ignored SIGINT from a shell that ignores it (a background job, nohup), and Python then
+# never installs its Ctrl-C handler.
+_PAUSED = """
+import builtins, importlib, os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+module_name, name, nth, match, fd = sys.argv[1:6]
+module = importlib.import_module(module_name)
+original = getattr(module, name, None) or getattr(builtins, name)
+calls = 0
+def pausing(*args, **kwargs):
+    global calls
+    if match in repr(args):
+        calls += 1
+        if calls == int(nth):
+            os.write(int(fd), b"paused\\n")
+            sys.stdin.readline()
+    return original(*args, **kwargs)
+setattr(module, name, pausing)
+sys.argv = ["kgen", *sys.argv[6:]]
+from kgen.cli import main
+main()
+"""
+
+
+@dataclass(frozen=True)
+class PauseAt:
+    """Where the child stops: the nth call of ``module.name`` whose arguments mention ``match``."""
+
+    module: str
+    name: str
+    nth: int = 1
+    match: str = ""
+
+
+def start_paused(args: Iterable[str], at: PauseAt, cwd: Path | str = REPO, timeout: float = 120) -> subprocess.Popen[bytes]:
+    """Start kgen ARGS and return once it has paused at ``at`` (the timeout only bounds a hang)."""
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _PAUSED, at.module, at.name, str(at.nth), at.match, str(write_end), *args],
+        cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(write_end,),
+    )
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], timeout)
+        report = os.read(read_end, 64) if ready else b""
+    finally:
+        os.close(read_end)
+    if report != b"paused\n":
+        proc.kill()
+        _, stderr = proc.communicate(timeout=timeout)
+        raise AssertionError(f"kgen never reached {at} (exit {proc.returncode}): {stderr.decode(errors='replace')}")
+    return proc
+
+
+def signal_paused(proc: subprocess.Popen[bytes], sig: int, timeout: float = 120) -> tuple[int, str]:
+    """Send ``sig`` to a paused kgen, let it go on, and return its exit status and stderr."""
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(input=b"go\n", timeout=timeout)
+    return proc.returncode, stderr.decode("utf-8", errors="replace")
