@@ -83,8 +83,13 @@ class _Representer(RoundTripRepresenter):
     look-alikes (ruamel quotes YAML 1.2 ones itself)."""
 
 
+#: Line breaks for YAML 1.1 and libyaml besides \n and \r: inside quotes they would fold
+#: into a space or a newline, so a string holding one is double-quoted (they are escaped there).
+_OTHER_BREAKS = frozenset("\x85\u2028\u2029")
+
+
 def _represent_str(representer: RoundTripRepresenter, value: str) -> Any:
-    style = "'" if _ambiguous(value) else None
+    style = '"' if not _OTHER_BREAKS.isdisjoint(value) else "'" if _ambiguous(value) else None
     return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -169,7 +169,7 @@ def _keep(
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return written
     meaning = json_text(value)
-    if written == meaning:  # true, false: the same text either way
+    if isinstance(value, bool) and written == meaning:  # true, false: the same text either way
         return written
     issues.append(Issue(path, _ambiguous(written, meaning, quote(path, written))))
     return value
@@ -177,6 +177,6 @@ def _keep(
 
 def _ambiguous(written: str, meaning: str, hint: str) -> str:
     if meaning == "null":
-        what = f"{written} is read as null" if written else "is empty, which is read as null"
+        what = f"{written!r} is read as null" if written else "is empty, which is read as null"
         return f"{what}, but this field is text; quote it: {hint}"
-    return f"{written} is read as the boolean {meaning}, but this field is text; quote it: {hint} (or write {meaning})"
+    return f"{written!r} is read as the boolean {meaning}, but this field is text; quote it: {hint} (or write {meaning})"
