@@ -75,6 +75,28 @@ def test_statefulset_template_replicas_and_update_strategy_may_change() -> None:
 
 
 @pytest.mark.parametrize(
+    "old_spec, new_spec",
+    [
+        ("  ordinals: {start: 0}\n", "  ordinals: {start: 1}\n"),
+        ("  revisionHistoryLimit: 10\n", "  revisionHistoryLimit: 3\n"),
+        (
+            "  persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain}\n",
+            "  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete}\n",
+        ),
+        ("  minReadySeconds: 0\n", "  minReadySeconds: 10\n"),
+        ("", "  minReadySeconds: 10\n"),  # added
+        ("  revisionHistoryLimit: 10\n", ""),  # removed
+    ],
+    ids=["ordinals", "revisionHistoryLimit", "persistentVolumeClaimRetentionPolicy", "minReadySeconds", "added", "removed"],
+)
+def test_every_statefulset_field_the_api_server_lets_change_may_change(old_spec: str, new_spec: str) -> None:
+    """apps/v1 validation allows updates to replicas, ordinals, template, updateStrategy,
+    revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds only."""
+    result = diff_yaml(workload("StatefulSet", spec=old_spec), workload("StatefulSet", spec=new_spec))
+    assert result.changed and risks_of(result) == []
+
+
+@pytest.mark.parametrize(
     "old, new, field",
     [
         ("web:1.0", "web:1.1", "spec.template"),
