@@ -85,3 +85,22 @@ def test_mypy_strict() -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_logic_modules_use_the_typed_rule_api_and_declare_nothing_by_module_constants() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import kgen.check.logic
+    from kgen.check.api import Context, Target
+
+    for info in pkgutil.iter_modules(kgen.check.logic.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"kgen.check.logic.{info.name}")
+        hints = inspect.get_annotations(module.check, eval_str=True)
+        assert hints["target"] is Target and hints["ctx"] is Context, info.name
+        assert not hasattr(module, "CROSS_OBJECT") and not hasattr(module, "PATHS"), (
+            f"{info.name}: a cross-object rule declares itself in its policy file (crossObject.reports)"
+        )

@@ -23,7 +23,14 @@ _TEXT_SCHEMA: Mapping[str, Any] = {
     "properties": {
         "exclude": {"items": {"type": "string"}},
         "policies": {"items": {"type": "string"}},
-        "workloads": {"items": {"additionalProperties": {"type": "string"}}},
+        "workloads": {
+            "items": {
+                "properties": {
+                    name: {"type": "string"}
+                    for name in ("kind", "apiVersion", "podSpecPath", "replicasPath", "selectorPath")
+                }
+            }
+        },
         "kubernetesVersion": {"type": "string"},
     }
 }
@@ -106,6 +113,9 @@ def load_config(path: Path | None) -> Config:
                 kind=w["kind"],
                 pod_spec_path=parse_field_path(w["podSpecPath"]),
                 api_group=w["apiVersion"].rpartition("/")[0] if "apiVersion" in w else None,
+                replicas_path=parse_field_path(w["replicasPath"]) if w.get("replicasPath") else None,
+                selector_path=parse_field_path(w["selectorPath"]) if w.get("selectorPath") else None,
+                run_to_completion=bool(w.get("runToCompletion", False)),
             )
             for w in data.get("workloads", ())
         ),

@@ -58,7 +58,7 @@ def rules_markdown(policies: list[Policy]) -> str:
         "|---|---|---|---|",
     ]
     for p in policies:
-        applies = p.target if p.target != "Object" else ", ".join(p.kinds)
+        applies = applies_to(p, short=True)
         out.append(f"| [`{p.id}`](#{p.id}) | {p.severity} | {applies} | {p.title} |")
     for p in policies:
         out += ["", f"## {p.id}", "", f"**{p.title}** — default severity: {p.severity}.", "", p.description, "", f"*Why:* {p.rationale}", "", f"*Fix:* {p.remediation}"]
@@ -69,6 +69,27 @@ def rules_markdown(policies: list[Policy]) -> str:
                 for spec in p.param_specs.values()
             ]
     return "\n".join(out) + "\n"
+
+
+def applies_to(policy: Policy, short: bool) -> str:
+    """What a rule looks at, in words: its target, kinds, workload traits and exclusions."""
+    if policy.target == "Object":
+        if policy.engine and not policy.kinds:
+            what = "every file and object checked"
+        elif "*" in policy.kinds:
+            what = "objects of every kind"
+        elif policy.kinds:
+            what = ", ".join(policy.kinds) if short else "objects of kind " + ", ".join(policy.kinds)
+        else:
+            what = ""
+    else:
+        what = policy.target if short else {"PodSpec": "each pod spec", "Container": "each container"}[policy.target]
+    if policy.traits:
+        traits = " and ".join(policy.traits) + " workloads"
+        what = f"{what} of {traits}" if what else traits
+    if policy.exclude_kinds:
+        what += f" (except {', '.join(policy.exclude_kinds)})"
+    return what
 
 
 def explain_rule(rule_id: str, config_path: Path | None, policy_dirs: tuple[Path, ...], discover: bool = True) -> str:
@@ -89,10 +110,7 @@ def explain_rule(rule_id: str, config_path: Path | None, policy_dirs: tuple[Path
     else:
         head = f"{severity} in {where}; default {policy.severity}"
     out = [f"{policy.id} ({head}): {policy.title}", "", policy.description, "", "Why it matters:", _indent(policy.rationale), "", "How to fix:", _indent(policy.remediation)]
-    applies = policy.target if policy.target != "Object" else "objects of kind " + ", ".join(policy.kinds)
-    if policy.target == "Object" and not policy.kinds:
-        applies = "every file and object checked" if policy.engine else "objects of every kind"
-    out += ["", f"Applies to: {applies}" + (f" (except {', '.join(policy.exclude_kinds)})" if policy.exclude_kinds else "")]
+    out += ["", f"Applies to: {applies_to(policy, short=False)}"]
     if policy.param_specs:
         overrides = setting.params if setting else {}
         out += ["", "Parameters (.kgen.yaml: rules: {" + policy.id + ": {params: {...}}}):"]

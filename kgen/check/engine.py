@@ -60,7 +60,6 @@ from kgen.model.k8s import (
     is_builtin_group,
     is_kubernetes_group,
     objects_in,
-    pod_template_metadata_path,
 )
 from kgen.model.kubeschema import KubeSchemas, SchemaProblem, latest_version, resolve_version
 
@@ -279,7 +278,7 @@ class FileChecker:
                 line_span=document.line_span,
                 line=line,
                 column=column,
-                pod_spec_path=self.workloads.pod_spec_path(data),
+                workload=self.workloads.shape(data),
             )
             entry.suppressed_rules = _suppressions(entry)
             self._unknown_suppressions(entry, document, result)
@@ -650,8 +649,9 @@ def _suppressions(entry: ObjectEntry) -> frozenset[str]:
 def _ignore_annotations(entry: ObjectEntry) -> Iterator[tuple[FieldPath, list[str]]]:
     """Each ``kgen.dev/ignore`` annotation (object, then pod template): its path and the names it lists."""
     places: list[FieldPath] = [("metadata", "annotations")]
-    if entry.pod_spec_path is not None:
-        places.append(pod_template_metadata_path(entry.pod_spec_path) + ("annotations",))
+    template = entry.workload.template_path if entry.workload is not None else None
+    if template is not None:
+        places.append(template + ("metadata", "annotations"))
     for place in places:
         annotations = get_path(entry.data, place)
         if isinstance(annotations, Mapping):

@@ -13,7 +13,7 @@ from typing import Any, Iterator, Mapping
 
 from kgen.check.result import CheckedObject, ObjectRef
 from kgen.load.yamlload import FieldPath
-from kgen.model.k8s import REPLICATED, api_group, get_path
+from kgen.model.k8s import WorkloadShape, api_group, get_path, replica_count
 
 DEFAULT_NAMESPACE = "default"
 
@@ -22,8 +22,8 @@ RELATION_KINDS = frozenset({"HorizontalPodAutoscaler", "PodDisruptionBudget"})
 
 
 def is_indexed(entry: "ObjectEntry") -> bool:
-    """Kept whole in the index: every workload (custom kinds included), HPA and PDB."""
-    return entry.kind in RELATION_KINDS or (entry.pod_spec_path is not None and entry.kind != "Pod")
+    """Kept whole in the index: every pod-template workload (custom kinds included), HPA and PDB."""
+    return entry.kind in RELATION_KINDS or (entry.workload is not None and entry.workload.template_path is not None)
 
 
 @dataclass
@@ -39,7 +39,7 @@ class ObjectEntry:
     line: int
     column: int
     suppressed_rules: frozenset[str] = frozenset()
-    pod_spec_path: FieldPath | None = None
+    workload: WorkloadShape | None = None  # where its pod spec, replicas and selector live, if a workload
     applied: list[str] = field(default_factory=list)  # ids of the rules that looked at it
     #: Positions of the fields cross-object rules may report, taken while its document was read.
     positions: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
@@ -50,6 +50,10 @@ class ObjectEntry:
     @property
     def kind(self) -> str:
         return self.ref.kind
+
+    @property
+    def pod_spec_path(self) -> FieldPath | None:
+        return self.workload.pod_spec_path if self.workload is not None else None
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -150,9 +154,9 @@ def _empty_selects_all(pdb: ObjectEntry) -> bool:
 
 
 def pod_labels(workload: ObjectEntry) -> Mapping[str, Any]:
-    if workload.pod_spec_path is None:
-        return {}
-    labels = get_path(workload.data, workload.pod_spec_path[:-1] + ("metadata", "labels"))
+    """The labels its pods get (the pod template's), {} when it has no template."""
+    path = workload.workload.labels_path if workload.workload is not None else None
+    labels = get_path(workload.data, path) if path is not None else None
     return labels if isinstance(labels, Mapping) else {}
 
 
@@ -198,13 +202,9 @@ def _expression_matches(expression: Any, labels: Mapping[str, Any]) -> bool:
 
 
 def replicas_of(workload: ObjectEntry) -> int | None:
-    """spec.replicas with Kubernetes' default of 1; None when not a replica count."""
-    if workload.kind not in REPLICATED:
-        return None
-    value = get_path(workload.data, ("spec", "replicas"))
-    if value is None:
-        return 1
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """The replica count (spec.replicas, or where its kind keeps it) with Kubernetes' default of 1;
+    None when the kind has no replica count."""
+    return replica_count(workload.data, workload.workload)
 
 
 def min_replicas_of(hpa: ObjectEntry) -> int:

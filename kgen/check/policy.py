@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Protocol
 
 import jsonschema
 
@@ -21,8 +21,10 @@ from kgen.check.result import RuleInfo
 from kgen.check.schema_errors import Problem, did_you_mean, is_quantity, problem_of
 from kgen.errors import ConfigError, KgenError, Location
 from kgen.load.yamlload import Document, FieldPath, load_text
-from kgen.model.k8s import is_builtin_group
-from kgen.model.k8s import format_field_path
+from kgen.model.k8s import format_field_path, is_builtin_group, parse_field_path
+
+if TYPE_CHECKING:  # the rule API's types; targets.py imports this module
+    from kgen.check.targets import Context, Target
 from kgen.resources import data_dir, load_schema
 
 TARGETS = ("Object", "PodSpec", "Container")
@@ -39,9 +41,9 @@ class Violation:
 
 
 class Logic(Protocol):
-    """A code rule: ``check(target, ctx, params)`` yields violations."""
+    """A code rule: ``check(target, ctx, params)`` yields violations (see kgen.check.api)."""
 
-    def __call__(self, target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]: ...
+    def __call__(self, target: "Target", ctx: "Context", params: Mapping[str, Any]) -> Iterator[Violation]: ...
 
 
 #: JSON Schema formats a parameter may declare: ``quantity`` is a Kubernetes quantity.
@@ -81,6 +83,7 @@ class Policy:
     target: str
     kinds: tuple[str, ...] = ()  # empty: every kind the target applies to
     exclude_kinds: tuple[str, ...] = ()
+    traits: tuple[str, ...] = ()  # workload traits that must all hold (kgen.model.k8s.TRAITS)
     containers: str = "all"  # all | long-running
     params: Mapping[str, Any] = field(default_factory=dict)  # name -> default
     param_specs: Mapping[str, ParamSpec] = field(default_factory=dict)
@@ -89,6 +92,9 @@ class Policy:
     logic: str | None = None
     engine: bool = False  # produced by the engine itself (yaml-invalid, schema-invalid, api-deprecated)
     cross_object: bool = False
+    #: For a cross-object rule: the fields (from the target; "*" for every list
+    #: index) its findings may point at, located while the document is at hand.
+    reports: tuple[FieldPath, ...] = ()
     examples: Mapping[str, str] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     source: str = ""
@@ -128,13 +134,14 @@ class CompiledPolicy:
     params: Mapping[str, Any]
     validator: Any = None  # jsonschema validator for schema predicates
     logic: Logic | None = None
-    #: Paths (from the target; "*" for every list index) a cross-object rule may
-    #: report: their positions are taken while the document is still at hand.
-    paths: tuple[FieldPath, ...] = ()
 
     @property
     def id(self) -> str:
         return self.policy.id
+
+    @property
+    def paths(self) -> tuple[FieldPath, ...]:
+        return self.policy.reports
 
 
 def builtin_policy_dir() -> Path:
@@ -248,10 +255,18 @@ def policy_from_document(document: Document, shipped: bool = False) -> Policy:
     if data.get("schema") is not None:
         _check_param_uses(document, data["schema"], specs, ("schema",))
     logic = data.get("logic")
-    cross = False
     if logic is not None:
-        module = _logic_module(logic, document)
-        cross = bool(getattr(module, "CROSS_OBJECT", False))
+        _logic_module(logic, document)
+    cross = data.get("crossObject")
+    if cross is not None and logic is None:
+        raise ConfigError("crossObject is for logic rules (a schema predicate sees one object)", document.location(("crossObject",)))
+    target = data.get("target", "Object")
+    if target == "Object" and not data.get("kinds") and not data.get("workloads") and not data.get("engine"):
+        raise ConfigError(
+            "an Object policy names what it looks at: kinds (['*'] for every kind) or workloads (traits)",
+            document.location(("target",)) if "target" in data else document.location(()),
+            "kinds",
+        )
     return Policy(
         id=data["id"],
         severity=data["severity"],
@@ -259,9 +274,10 @@ def policy_from_document(document: Document, shipped: bool = False) -> Policy:
         description=" ".join(data["description"].split()),
         rationale=" ".join(data["rationale"].split()),
         remediation=data["remediation"].strip(),
-        target=data.get("target", "Object"),
+        target=target,
         kinds=tuple(data.get("kinds", ())),
         exclude_kinds=tuple(data.get("excludeKinds", ())),
+        traits=tuple(data.get("workloads", ())),
         containers=data.get("containers", "all"),
         params={name: spec.default for name, spec in specs.items()},
         param_specs=specs,
@@ -269,7 +285,8 @@ def policy_from_document(document: Document, shipped: bool = False) -> Policy:
         message=data.get("message", ""),
         logic=logic,
         engine=bool(data.get("engine", False)),
-        cross_object=cross,
+        cross_object=cross is not None,
+        reports=tuple(parse_field_path(path.replace("[*]", ".*")) for path in (cross or {}).get("reports", ())),
         examples=data.get("examples", {}),
         tags=tuple(data.get("tags", ())),
         source=document.source,
@@ -381,7 +398,7 @@ def compile_policy(policy: Policy, overrides: Mapping[str, Any]) -> CompiledPoli
         return CompiledPolicy(policy, params, validator=validator)
     if policy.logic is not None:
         module = importlib.import_module(f"kgen.check.logic.{policy.logic}")
-        return CompiledPolicy(policy, params, logic=module.check, paths=tuple(getattr(module, "PATHS", ())))
+        return CompiledPolicy(policy, params, logic=module.check)
     return CompiledPolicy(policy, params)
 
 

@@ -12,11 +12,13 @@ from typing import Any, Iterator, Mapping
 from kgen.check.index import ObjectEntry, ObjectIndex
 from kgen.check.policy import Policy
 from kgen.load.yamlload import FieldPath
-from kgen.model.k8s import RUN_TO_COMPLETION, ContainerRef, api_group, containers, get_path
+from kgen.model.k8s import ContainerRef, api_group, containers, get_path
 
 
 @dataclass(frozen=True)
 class Target:
+    """What one rule looks at: an object, a pod spec in it, or a container in that."""
+
     entry: ObjectEntry
     path: FieldPath  # where the target sits inside the object
     data: Any
@@ -27,6 +29,11 @@ class Target:
     @property
     def obj(self) -> Mapping[str, Any]:
         return self.entry.data
+
+    @property
+    def container_name(self) -> str:
+        """The container's name (a Container target's); "" for other targets."""
+        return self.container.name if self.container is not None else ""
 
     @property
     def kind(self) -> str:
@@ -46,7 +53,17 @@ class ObjectTargets:
     object: Target
     pod_spec: Target | None
     containers: tuple[Target, ...]
-    run_to_completion: bool
+    run_to_completion: bool  # its kind runs to completion, or its pods' restartPolicy lets them end
+
+    @property
+    def traits(self) -> frozenset[str]:
+        """Its kind's workload traits, with run-to-completion as its pods really run (a Pod that never restarts)."""
+        shape = self.object.entry.workload
+        if shape is None:
+            return frozenset()
+        if self.run_to_completion:
+            return (shape.traits - {"long-running"}) | {"run-to-completion"}
+        return shape.traits
 
     @classmethod
     def of(cls, entry: ObjectEntry) -> "ObjectTargets":
@@ -61,15 +78,17 @@ class ObjectTargets:
         found = tuple(
             Target(entry, ref.path, ref.data, spec, path, ref) for ref in containers(spec, path)
         )
-        finite = entry.kind in RUN_TO_COMPLETION or spec.get("restartPolicy") in ("Never", "OnFailure")
+        shape = entry.workload
+        finite = (shape is not None and shape.run_to_completion) or spec.get("restartPolicy") in ("Never", "OnFailure")
         return cls(obj_target, pod, found, finite)
 
     def for_policy(self, policy: Policy) -> Iterator[Target]:
         if not policy.applies_to_kind(self.object.kind, api_group(self.object.obj.get("apiVersion"))):
             return
+        if policy.traits and not self.traits.issuperset(policy.traits):
+            return
         if policy.target == "Object":
-            if policy.kinds:
-                yield self.object
+            yield self.object  # a policy file names kinds or traits for an Object target (checked at load)
         elif policy.target == "PodSpec":
             if self.pod_spec is not None:
                 yield self.pod_spec

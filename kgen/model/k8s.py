@@ -11,24 +11,72 @@ from typing import Any, Iterable, Iterator, Mapping
 from kgen.load.yamlload import FieldPath
 
 _TEMPLATE_SPEC: FieldPath = ("spec", "template", "spec")
+_REPLICAS: FieldPath = ("spec", "replicas")
+_SELECTOR: FieldPath = ("spec", "selector")
 
-#: kind -> path of its pod spec, for the built-in workload kinds.
-POD_SPEC_PATHS: dict[str, FieldPath] = {
-    "Pod": ("spec",),
-    "Deployment": _TEMPLATE_SPEC,
-    "StatefulSet": _TEMPLATE_SPEC,
-    "DaemonSet": _TEMPLATE_SPEC,
-    "ReplicaSet": _TEMPLATE_SPEC,
-    "ReplicationController": _TEMPLATE_SPEC,
-    "Job": _TEMPLATE_SPEC,
-    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+#: The traits a policy can target with ``workloads:`` (every one listed must hold).
+TRAITS = ("pod-spec", "pod-template", "replicated", "run-to-completion", "long-running")
+
+
+@dataclass(frozen=True)
+class WorkloadShape:
+    """Where a workload kind keeps its pod spec, replica count and selector, and how its pods run.
+
+    The one description every rule, the cross-object index and diff's risk
+    notes read; a kind declared in ``.kgen.yaml`` ``workloads:`` gets one too,
+    so an Argo Rollout is treated like a Deployment.
+    """
+
+    pod_spec_path: FieldPath
+    replicas_path: FieldPath | None = None  # None: its pod count is not a replica count
+    selector_path: FieldPath | None = None
+    run_to_completion: bool = False
+
+    @property
+    def template_path(self) -> FieldPath | None:
+        """The pod template (``spec.template``), None for a bare pod spec (a Pod)."""
+        if len(self.pod_spec_path) > 1 and self.pod_spec_path[-1] == "spec":
+            return self.pod_spec_path[:-1]
+        return None
+
+    @property
+    def labels_path(self) -> FieldPath | None:
+        """Where the pods' labels are written: the template's metadata.labels."""
+        template = self.template_path
+        return template + ("metadata", "labels") if template is not None else None
+
+    @property
+    def traits(self) -> frozenset[str]:
+        found = {"pod-spec", "run-to-completion" if self.run_to_completion else "long-running"}
+        if self.template_path is not None:
+            found.add("pod-template")
+        if self.replicas_path is not None:
+            found.add("replicated")
+        return frozenset(found)
+
+
+_REPLICATED_SHAPE = WorkloadShape(_TEMPLATE_SPEC, _REPLICAS, _SELECTOR)
+
+#: The built-in workload kinds.
+BUILTIN_SHAPES: dict[str, WorkloadShape] = {
+    "Pod": WorkloadShape(("spec",)),
+    "Deployment": _REPLICATED_SHAPE,
+    "StatefulSet": _REPLICATED_SHAPE,
+    "ReplicaSet": _REPLICATED_SHAPE,
+    "ReplicationController": _REPLICATED_SHAPE,
+    "DaemonSet": WorkloadShape(_TEMPLATE_SPEC, None, _SELECTOR),
+    "Job": WorkloadShape(_TEMPLATE_SPEC, None, _SELECTOR, run_to_completion=True),
+    "CronJob": WorkloadShape(("spec", "jobTemplate", "spec", "template", "spec"), run_to_completion=True),
 }
 
+#: kind -> path of its pod spec, for the built-in workload kinds.
+POD_SPEC_PATHS: dict[str, FieldPath] = {kind: shape.pod_spec_path for kind, shape in BUILTIN_SHAPES.items()}
+
 #: Kinds whose pods run to completion: no liveness/readiness expected.
-RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
+RUN_TO_COMPLETION = frozenset(kind for kind, shape in BUILTIN_SHAPES.items() if shape.run_to_completion)
 
 #: Kinds whose replica count comes from spec.replicas (default 1).
-REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+REPLICATED = frozenset(kind for kind, shape in BUILTIN_SHAPES.items() if shape.replicas_path is not None)
 
 
 @dataclass(frozen=True)
@@ -38,6 +86,13 @@ class WorkloadKind:
     kind: str
     pod_spec_path: FieldPath
     api_group: str | None = None  # None: any group
+    replicas_path: FieldPath | None = None
+    selector_path: FieldPath | None = None
+    run_to_completion: bool = False
+
+    @property
+    def shape(self) -> WorkloadShape:
+        return WorkloadShape(self.pod_spec_path, self.replicas_path, self.selector_path, self.run_to_completion)
 
 
 def parse_field_path(text: str) -> FieldPath:
@@ -153,22 +208,36 @@ def get_path(data: Any, path: FieldPath) -> Any:
 
 
 class WorkloadIndex:
-    """Which kinds carry a pod spec, and where: the built-ins plus configured kinds."""
+    """Which kinds are workloads, and their shapes: the built-ins plus configured kinds."""
 
     def __init__(self, custom: Iterable[WorkloadKind] = ()) -> None:
         self.custom = tuple(custom)
 
-    def pod_spec_path(self, obj: Mapping[str, Any]) -> FieldPath | None:
+    def shape(self, obj: Mapping[str, Any]) -> WorkloadShape | None:
         kind = obj.get("kind")
         if not isinstance(kind, str):
             return None
         group = api_group(obj.get("apiVersion"))
         for custom in self.custom:
             if custom.kind == kind and (custom.api_group is None or custom.api_group == group):
-                return custom.pod_spec_path
-        if kind in POD_SPEC_PATHS and (group in _BUILTIN_GROUPS.get(kind, ())):
-            return POD_SPEC_PATHS[kind]
+                return custom.shape
+        if kind in BUILTIN_SHAPES and group in _BUILTIN_GROUPS.get(kind, ()):
+            return BUILTIN_SHAPES[kind]
         return None
+
+    def pod_spec_path(self, obj: Mapping[str, Any]) -> FieldPath | None:
+        shape = self.shape(obj)
+        return shape.pod_spec_path if shape is not None else None
+
+
+def replica_count(obj: Mapping[str, Any], shape: WorkloadShape | None) -> int | None:
+    """The replica count with Kubernetes' default of 1; None when the kind has none (or it is not a number)."""
+    if shape is None or shape.replicas_path is None:
+        return None
+    value = get_path(obj, shape.replicas_path)
+    if value is None:
+        return 1
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 #: The API groups that serve each built-in kind the rules name (served or since removed).

@@ -150,7 +150,7 @@ def test_policy_metadata(policy: object) -> None:
     assert policy.remediation.endswith("."), "remediations are sentences"
     assert policy.title and policy.title[0].isupper()
     if policy.target == "Object" and not policy.engine:
-        assert policy.kinds, "an Object rule names the kinds it applies to"
+        assert policy.kinds or policy.traits, "an Object rule names the kinds or workload traits it applies to"
     if policy.logic:
         assert policy.logic == policy.id.replace("-", "_"), "logic module is named after the rule"
     assert set(policy.examples) == {"fail", "pass"}

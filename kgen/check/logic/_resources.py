@@ -56,7 +56,7 @@ def has_request(container: Mapping[str, Any], resource: str) -> bool:
 
 def missing_request(target: Any, resource: str) -> Iterator[Violation]:
     """The finding of cpu-requests-missing / memory-requests-missing for one container."""
-    container, name, label = target.data, target.container.name, LABELS[resource]
+    container, name, label = target.data, target.container_name, LABELS[resource]
     if not _well_typed(container):
         return  # resources or requests/limits not objects: schema-invalid says so
     request = amount(container, "requests", resource)

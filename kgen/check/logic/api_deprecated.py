@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from kgen.check.policy import Violation
+from kgen.check.api import Context, Target, Violation
 
 
 def _version(text: Any) -> tuple[int, int]:
@@ -12,7 +12,7 @@ def _version(text: Any) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     api_version, kind = target.entry.ref.api_version, target.entry.ref.kind
     wanted = _version(ctx.kubernetes_version)
     for api in params["apis"]:

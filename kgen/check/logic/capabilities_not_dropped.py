@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from kgen.check.policy import Violation
+from kgen.check.api import Context, Target, Violation
 
 #: Pod Security admission (restricted) compares capability names exactly.
 ALL = "ALL"
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
-    name = target.container.name
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
+    name = target.container_name
     context = target.data.get("securityContext")
     if context is None:
         yield _not_dropped(name, ("securityContext",))

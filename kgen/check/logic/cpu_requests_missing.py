@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.logic._resources import missing_request
-from kgen.check.policy import Violation
+from kgen.check.api import Context, Target, Violation
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     yield from missing_request(target, "cpu")

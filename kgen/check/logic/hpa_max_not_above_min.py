@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.logic._hpa import as_int, replicas_field
-from kgen.check.policy import Violation
+from kgen.check.api import Context, Target, Violation
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     raw_min = replicas_field(target.obj, "minReplicas")
     low = 1 if raw_min is None else as_int(raw_min)
     high = as_int(replicas_field(target.obj, "maxReplicas"))

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from kgen.check.policy import Violation
-
-CROSS_OBJECT = True
-#: Where its findings point (positions are taken while the document is read).
-PATHS = (("spec", "replicas"),)
+from kgen.check.api import Context, Target, Violation
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     spec = target.obj.get("spec")
     if not isinstance(spec, Mapping) or spec.get("replicas") is None:  # null is unset
         return

@@ -5,14 +5,10 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.index import scale_target
-from kgen.check.policy import Violation
-
-CROSS_OBJECT = True
-#: Where its findings point (positions are taken while the document is read).
-PATHS = (("spec", "scaleTargetRef", "name"), ("spec", "scaleTargetRef"))
+from kgen.check.api import Context, Target, Violation
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     key = scale_target(target.entry)
     if key is None:
         return  # no reference, or kind/name not strings: schema-invalid says so

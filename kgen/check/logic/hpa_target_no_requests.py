@@ -7,20 +7,10 @@ from typing import Any, Iterator, Mapping
 from kgen.check.logic._hpa import utilization_targets
 from kgen.check.logic._resources import has_request
 from kgen.model.k8s import containers, get_path
-from kgen.check.policy import Violation
-
-CROSS_OBJECT = True
-#: Where its findings point (positions are taken while the document is read).
-PATHS = (
-    ("spec", "targetCPUUtilizationPercentage"),
-    ("spec", "metrics", "*", "resource", "target", "averageUtilization"),
-    ("spec", "metrics", "*", "containerResource", "target", "averageUtilization"),
-    ("spec", "metrics", "*", "resource", "targetAverageUtilization"),
-    ("spec", "metrics", "*", "containerResource", "targetAverageUtilization"),
-)
+from kgen.check.api import Context, Target, Violation
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     workload = ctx.index.target_of(target.entry)
     if workload is None or workload.pod_spec_path is None:
         return

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.logic._hpa import as_int, utilization_targets
-from kgen.check.policy import Violation
+from kgen.check.api import Context, Target, Violation
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     low, high = params["min"], params["max"]
     for goal in utilization_targets(target.obj):
         value = as_int(goal.value)

@@ -7,15 +7,12 @@ import re
 from typing import Any, Iterator, Mapping
 
 from kgen.check.index import ObjectEntry, min_replicas_of, replicas_of
-from kgen.check.policy import Violation
+from kgen.check.api import Context, Target, Violation
 
-CROSS_OBJECT = True
-#: Where its findings point (positions are taken while the document is read).
-PATHS = (("spec", "maxUnavailable"), ("spec", "minAvailable"))
 _PERCENT = re.compile(r"^(\d+)%$")
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     spec = target.obj.get("spec")
     if not isinstance(spec, Mapping):
         return

@@ -5,14 +5,10 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.index import replicas_of
-from kgen.check.policy import Violation
-
-CROSS_OBJECT = True
-#: Where its findings point (positions are taken while the document is read).
-PATHS = (("spec", "template", "metadata", "labels"),)
+from kgen.check.api import Context, Target, Violation
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     entry = target.entry
     replicas = replicas_of(entry)
     autoscaled = any(True for _ in ctx.index.hpas_for(entry))

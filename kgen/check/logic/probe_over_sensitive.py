@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.logic._probes import Timing, probe
-from kgen.check.policy import Violation
+from kgen.check.api import Context, Target, Violation
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     container = target.data
     has_startup = probe(container, "startupProbe") is not None
     for name in ("startupProbe", "livenessProbe"):
@@ -26,7 +26,7 @@ def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violatio
         if reasons:
             field, _ = reasons[0]
             yield Violation(
-                f'container "{target.container.name}": {name} is over-sensitive: '
+                f'container "{target.container_name}": {name} is over-sensitive: '
                 + "; ".join(text for _, text in reasons),
                 (name, field),
             )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from kgen.check.logic._probes import PROBES, probe
-from kgen.check.policy import Violation
+from kgen.check.api import Context, Target, Violation
 
 TCP_ACTIONS = ("httpGet", "tcpSocket", "grpc")
 
@@ -46,9 +46,9 @@ class Ports:
         return ", ".join(parts) or "none"
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     container = target.data
-    name = target.container.name
+    name = target.container_name
     ports = Ports.of(container.get("ports"))
     for probe_name in PROBES:
         settings = probe(container, probe_name)

@@ -5,14 +5,10 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.index import replicas_of
-from kgen.check.policy import Violation
-
-CROSS_OBJECT = True
-#: Where its findings point (positions are taken while the document is read).
-PATHS = (("spec", "replicas"),)
+from kgen.check.api import Context, Target, Violation
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     replicas = replicas_of(target.entry)
     if replicas != 1 or any(True for _ in ctx.index.hpas_for(target.entry)):
         return

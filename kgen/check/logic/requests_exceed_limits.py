@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from kgen.check.policy import Violation
+from kgen.check.api import Context, Target, Violation
 from kgen.model.quantity import QuantityError, parse_quantity
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     resources = target.data.get("resources")
     if not isinstance(resources, Mapping):
         return
@@ -22,7 +22,7 @@ def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violatio
             continue  # not a quantity: schema-invalid says so
         if request > limit:
             yield Violation(
-                f'container "{target.container.name}" requests {name} {requests[name]} '
+                f'container "{target.container_name}" requests {name} {requests[name]} '
                 f"but its limit is {limits[name]}; the pod cannot be admitted",
                 ("resources", "requests", name),
             )

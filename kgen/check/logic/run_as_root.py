@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from kgen.check.policy import Violation
+from kgen.check.api import Context, Target, Violation
 
 
 def _setting(target: Any, name: str) -> tuple[Any, tuple[str, ...] | None]:
@@ -18,13 +18,13 @@ def _setting(target: Any, name: str) -> tuple[Any, tuple[str, ...] | None]:
     return None, None
 
 
-def check(target: Any, ctx: Any, params: Mapping[str, Any]) -> Iterator[Violation]:
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     spec = target.pod_spec or {}
     if isinstance(spec.get("os"), Mapping) and spec["os"].get("name") == "windows":
         return  # runAsNonRoot/runAsUser are Linux settings
     user, user_path = _setting(target, "runAsUser")
     non_root, _ = _setting(target, "runAsNonRoot")
-    name = target.container.name
+    name = target.container_name
     if isinstance(user, int) and not isinstance(user, bool) and user == 0:
         yield Violation(f'container "{name}" runs as root (runAsUser: 0)', user_path or ("securityContext",))
         return
