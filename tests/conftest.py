@@ -26,6 +26,11 @@ settings.register_profile(
 settings.load_profile("default")  # the plugin loads --hypothesis-profile's choice after this
 
 
+def examples(n: int) -> int:
+    """``n`` examples under the default profile, twenty times as many under ``long`` (``--long``)."""
+    return max(1, n * settings().max_examples // 100)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--long",

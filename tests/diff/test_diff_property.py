@@ -18,6 +18,8 @@ from diff_support import CORPUS, FIXTURES, STYLES, documents_of, emit
 from kgen.diff.api import DiffOptions, diff_texts
 from kgen.errors import LoadError
 
+from tests.conftest import examples
+
 
 def _loadable(paths: list[Path]) -> list[tuple[str, str, list[Any]]]:
     found = []
@@ -31,16 +33,16 @@ def _loadable(paths: list[Path]) -> list[tuple[str, str, list[Any]]]:
 
 
 def _sample() -> list[tuple[str, str, list[Any]]]:
-    """Every fixture, and every 12th corpus file under 200 kB (a fixed, varied sample)."""
+    """Every fixture, and every corpus file under 200 kB (a fixed, varied sample)."""
     fixtures = sorted(FIXTURES.rglob("*.yaml"))
     corpus = sorted(p for p in CORPUS.rglob("*.y*ml") if p.stat().st_size < 200_000)
-    return _loadable(fixtures + corpus[::12])
+    return _loadable(fixtures + corpus)
 
 
 FILES = _sample()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(index=st.integers(min_value=0, max_value=max(len(FILES) - 1, 0)), seed=st.integers(), style=st.sampled_from(STYLES))
 def test_a_shuffled_reformatted_copy_has_no_changes(index: int, seed: int, style: str) -> None:
     name, text, documents = FILES[index]

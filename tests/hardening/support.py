@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from hypothesis import settings
 
-from tests.conftest import CORPUS, REPO
+from tests.conftest import CORPUS, REPO, examples  # noqa: F401  (examples: for the hardening tests)
 
 KGEN = [sys.executable, "-m", "kgen"]
 MIB = 1024 * 1024
@@ -32,9 +32,6 @@ MIB = 1024 * 1024
 LONG = settings.get_current_profile_name() == "long" or os.environ.get("KGEN_LONG") == "1"
 
 
-def examples(n: int) -> int:
-    """``n`` examples under the default profile, proportionally more under ``long``."""
-    return max(1, n * settings().max_examples // 100)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from kgen.load.yamlload import Document, load_text
 from kgen.model.fastschema import Compiler, Unsupported
 from kgen.model.kubeschema import KubeSchemas
 
-from tests.conftest import CORPUS, REPO
+from tests.conftest import CORPUS, REPO, examples
 
 
 def _objects() -> list[dict[str, Any]]:
@@ -84,7 +84,7 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(data=st.data())
 def test_mutated_objects_get_the_same_answer(data: st.DataObject) -> None:
     obj = copy.deepcopy(data.draw(st.sampled_from(KNOWN)))

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from kgen.load.yamlload import Document, load_text
 from kgen.render import emit
 
+from tests.conftest import examples
+
 # Characters that matter to YAML: indicators, quotes, spaces, colons, comments.
 _ALPHABET = "abcXYZ019 -_.:/@%*$()=+,#'\"!&|>?[]{}`~\t"
 _TEXT = st.text(alphabet=_ALPHABET, max_size=12) | st.sampled_from(
@@ -24,7 +26,7 @@ _VALUE = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.dictionaries(_KEY, _VALUE, min_size=1, max_size=5))
 def test_fast_writer_matches_ruamel_or_declines(obj: dict[str, Any]) -> None:
     lines: list[str] = []
@@ -50,7 +52,7 @@ _PLAIN_VALUE = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.dictionaries(_KEY, _PLAIN_VALUE, min_size=1, max_size=5))
 def test_fast_writer_on_mostly_plain_values(obj: dict[str, Any]) -> None:
     test_fast_writer_matches_ruamel_or_declines.hypothesis.inner_test(obj)  # type: ignore[attr-defined]

@@ -213,12 +213,17 @@ def test_file_names_outside_the_folder_are_refused(work: Path, name: str) -> Non
 
 
 def test_signals_wait_until_the_move_is_done() -> None:
-    reached_end = False
-    with pytest.raises(KeyboardInterrupt):
-        with writer._signals_blocked():
-            os.kill(os.getpid(), signal.SIGINT)
-            reached_end = True
-    assert reached_end
+    # Ctrl-C raises KeyboardInterrupt here even when the shell that started the tests ignores SIGINT
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        reached_end = False
+        with pytest.raises(KeyboardInterrupt):
+            with writer._signals_blocked():
+                os.kill(os.getpid(), signal.SIGINT)
+                reached_end = True
+        assert reached_end
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_folder_of_profiles_skips_kgen_output(kgen, work: Path) -> None:

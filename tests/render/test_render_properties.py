@@ -20,7 +20,9 @@ from kgen.render.api import render_text
 from kgen.render.emit import to_yaml
 from kgen.resources import load_schema
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from tests.conftest import examples
+
+SETTINGS = settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VALIDATOR = jsonschema.Draft7Validator(load_schema("profile.schema.json"))
 SCHEMAS = KubeSchemas(latest_version())
 
@@ -307,7 +309,7 @@ RELAXATIONS = {
 }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profiles(relaxed=True))
 def test_rendered_output_checks_clean_but_for_explicit_relaxations(profile: dict[str, Any]) -> None:
     from kgen.check.engine import CheckOptions, run_check
@@ -368,7 +370,7 @@ def test_no_valid_profile_crashes(profile: dict[str, Any]) -> None:
         assert exc.field
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_fails_only_with_kgen_errors(text_input: str) -> None:
     try:
@@ -377,7 +379,7 @@ def test_any_text_fails_only_with_kgen_errors(text_input: str) -> None:
         assert exc.exit_code == 2
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.text(max_size=60))
 def test_any_set_option_fails_only_with_kgen_errors(option: str) -> None:
     profile = "name: shop-api\ntype: web\nimage: ghcr.io/acme/shop-api:1.4.2\n"
