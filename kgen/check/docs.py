@@ -25,7 +25,8 @@ def _policies(
     severities = {}
     for policy in policies:
         setting = config.rules.get(policy.id)
-        if setting is not None and setting.enabled is False:
+        switched = setting.enabled if setting is not None and setting.enabled is not None else policy.enabled
+        if not switched:
             severities[policy.id] = "off"
         else:
             severities[policy.id] = (setting.severity if setting else None) or policy.severity
@@ -59,9 +60,11 @@ def rules_markdown(policies: list[Policy]) -> str:
     ]
     for p in policies:
         applies = applies_to(p, short=True)
-        out.append(f"| [`{p.id}`](#{p.id}) | {p.severity} | {applies} | {p.title} |")
+        severity = p.severity if p.enabled else f"off ({p.severity} when on)"
+        out.append(f"| [`{p.id}`](#{p.id}) | {severity} | {applies} | {p.title} |")
     for p in policies:
-        out += ["", f"## {p.id}", "", f"**{p.title}** — default severity: {p.severity}.", "", p.description, "", f"*Why:* {p.rationale}", "", f"*Fix:* {p.remediation}"]
+        default = f"default severity: {p.severity}" if p.enabled else f"off by default; severity {p.severity} when switched on"
+        out += ["", f"## {p.id}", "", f"**{p.title}** — {default}.", "", p.description, "", f"*Why:* {p.rationale}", "", f"*Fix:* {p.remediation}"]
         if p.params:
             out += ["", "Parameters (set in `.kgen.yaml` under `rules.<id>.params`):", ""]
             out += [
@@ -105,6 +108,8 @@ def explain_rule(rule_id: str, config_path: Path | None, policy_dirs: tuple[Path
     severity = severities[policy.id]
     if severity == policy.severity:
         head = policy.severity
+    elif severity == "off" and not policy.enabled and not (setting and setting.enabled is False):
+        head = f"off by default; {policy.severity} when switched on"
     elif severity == "off":
         head = f"off in {where}; default {policy.severity}"
     else:

@@ -119,7 +119,7 @@ def build_ruleset(policies: list[Policy], config: Config, options: CheckOptions)
     severities: dict[str, str] = {}
     for policy in policies:
         setting = config.rules.get(policy.id)
-        enabled = setting.enabled if setting and setting.enabled is not None else True
+        enabled = setting.enabled if setting and setting.enabled is not None else policy.enabled
         if policy.id in options.enable:
             enabled = True
         if policy.id in options.disable:

@@ -91,6 +91,7 @@ class Policy:
     message: str = ""
     logic: str | None = None
     engine: bool = False  # produced by the engine itself (yaml-invalid, schema-invalid, api-deprecated)
+    enabled: bool = True  # runs unless the config switches it off; False: off until switched on
     cross_object: bool = False
     #: For a cross-object rule: the fields (from the target; "*" for every list
     #: index) its findings may point at, located while the document is at hand.
@@ -285,6 +286,7 @@ def policy_from_document(document: Document, shipped: bool = False) -> Policy:
         message=data.get("message", ""),
         logic=logic,
         engine=bool(data.get("engine", False)),
+        enabled=bool(data.get("enabled", True)),
         cross_object=cross is not None,
         reports=tuple(parse_field_path(path.replace("[*]", ".*")) for path in (cross or {}).get("reports", ())),
         examples=data.get("examples", {}),
