@@ -135,13 +135,12 @@ def baseline(command: str) -> Measured:
     return run_kgen(*args, cwd=folder)
 
 
-def assert_bounded(run: Measured, command: str, *, cpu: float, wall: float, mib: float) -> None:
+def assert_bounded(run: Measured, command: str, *, cpu: float, mib: float) -> None:
     """At most ``cpu`` seconds of work and ``mib`` MiB of memory above what kgen costs
-    anyway, and at most ``wall`` seconds of wall time (generous: CI machines are loaded)."""
+    anyway (CPU time, not wall time: a busy machine stretches the latter, not the former)."""
     base = baseline(command)
     work, memory = run.cpu - base.cpu, run.peak_mib - base.peak_mib
     assert work < cpu, f"{work:.2f} s of CPU above the baseline (bound {cpu} s)"
-    assert run.wall < wall, f"{run.wall:.2f} s wall time (bound {wall} s)"
     assert memory < mib, f"{memory:.0f} MiB above the baseline's {base.peak_mib:.0f} MiB (bound {mib} MiB)"
 
 

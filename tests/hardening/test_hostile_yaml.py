@@ -1,8 +1,9 @@
 """Hostile YAML through render, check and diff, each run as CI runs it (a real
-process), with its CPU time, wall time and peak memory bounded - not just "it returned".
+process), with its CPU time and peak memory bounded - not just "it returned".
 
 Bounds are above what starting Python and kgen costs anyway (see support.baseline),
-generous on wall time for a loaded two-core CI machine, tight on CPU and memory.
+tight on CPU and memory; wall time, which a busy machine stretches, only bounds a hang
+(run_kgen's timeout).
 """
 
 from __future__ import annotations
@@ -73,16 +74,16 @@ def test_alias_bombs_are_refused_by_every_command(folder: Path, name: str) -> No
     assert check.code == 1, check.stderr
     (finding,) = json.loads(check.stdout)["findings"]
     assert finding["rule"] == "yaml-invalid" and "alias bomb" in finding["message"]
-    assert_bounded(check, "check", cpu=1.0, wall=5.0, mib=20)
+    assert_bounded(check, "check", cpu=1.0, mib=20)
 
     for args in (("diff", str(bomb), str(variant)), ("diff", str(bomb), str(variant), "-f", "json")):
         diff = run_kgen(*args, cwd=folder)
         assert diff.code == 2 and "alias bomb" in diff.stderr and "Traceback" not in diff.stderr
-        assert_bounded(diff, "diff", cpu=1.0, wall=5.0, mib=20)
+        assert_bounded(diff, "diff", cpu=1.0, mib=20)
 
     render = run_kgen("render", str(profile), cwd=folder)
     assert render.code == 2 and "alias bomb" in render.stderr
-    assert_bounded(render, "render", cpu=1.0, wall=5.0, mib=20)
+    assert_bounded(render, "render", cpu=1.0, mib=20)
 
 
 def test_loading_a_bomb_costs_neither_time_nor_memory() -> None:
@@ -131,15 +132,15 @@ def test_ten_thousand_levels_of_nesting(folder: Path, shape: str) -> None:
     assert check.code == 1
     (finding,) = json.loads(check.stdout)["findings"]
     assert finding["rule"] == "yaml-invalid" and "nesting" in finding["message"]
-    assert_bounded(check, "check", cpu=1.0, wall=5.0, mib=20)
+    assert_bounded(check, "check", cpu=1.0, mib=20)
 
     diff = run_kgen("diff", str(manifest), str(manifest), cwd=folder)
     assert diff.code == 2 and "nesting" in diff.stderr
-    assert_bounded(diff, "diff", cpu=1.0, wall=5.0, mib=20)
+    assert_bounded(diff, "diff", cpu=1.0, mib=20)
 
     render = run_kgen("render", str(profile), cwd=folder)
     assert render.code == 2 and "nesting" in render.stderr
-    assert_bounded(render, "render", cpu=1.0, wall=5.0, mib=20)
+    assert_bounded(render, "render", cpu=1.0, mib=20)
 
 
 def test_a_50_mb_scalar(folder: Path) -> None:
@@ -155,11 +156,11 @@ def test_a_50_mb_scalar(folder: Path) -> None:
     (finding,) = json.loads(check.stdout)["findings"]
     assert finding["rule"] == "yaml-invalid" and "scalar longer than" in finding["message"]
     assert (finding["line"], finding["column"]) == (5, 9)
-    assert_bounded(check, "check", cpu=5.0, wall=20.0, mib=5 * size / MIB)
+    assert_bounded(check, "check", cpu=5.0, mib=5 * size / MIB)
 
     diff = run_kgen("diff", str(manifest), str(manifest), cwd=folder)
     assert diff.code == 2 and "scalar longer than" in diff.stderr
-    assert_bounded(diff, "diff", cpu=5.0, wall=20.0, mib=5 * size / MIB)
+    assert_bounded(diff, "diff", cpu=5.0, mib=5 * size / MIB)
     manifest.unlink()
 
 
@@ -181,19 +182,19 @@ def test_a_100_mb_file(folder: Path) -> None:
     assert finding["message"] == (
         f"file is larger than the 64 MiB limit ({size} bytes); raise it with --max-file-size"
     )
-    assert_bounded(check, "check", cpu=1.0, wall=5.0, mib=16)
+    assert_bounded(check, "check", cpu=1.0, mib=16)
     for command in ("diff", "render"):
         args = (command, str(big), str(big)) if command == "diff" else (command, str(big))
         refused = run_kgen(*args, cwd=folder)
         assert refused.code == 2
         assert f"file is larger than the 64 MiB limit ({size} bytes); raise it with --max-file-size" in refused.stderr
-        assert_bounded(refused, command, cpu=1.0, wall=5.0, mib=16)
+        assert_bounded(refused, command, cpu=1.0, mib=16)
 
     # on stdin the size is unknown: kgen reads one byte past the limit, never the whole input
     piped = run_kgen("check", "-", "--no-config", "-f", "json", "-j", "1", stdin=big, cwd=folder)
     assert piped.code == 1
     assert "file is larger than the 64 MiB limit" in json.loads(piped.stdout)["findings"][0]["message"]
-    assert_bounded(piped, "check", cpu=2.0, wall=10.0, mib=64 * 1.5)
+    assert_bounded(piped, "check", cpu=2.0, mib=64 * 1.5)
     big.unlink()
 
 
