@@ -187,6 +187,22 @@ class Document:
             node, _ = _child(node, key)
         return found
 
+    def written_key(self, path: FieldPath) -> str | None:
+        """The last key of ``path`` as written, when Kubernetes reads it otherwise (``N`` is "false")."""
+        if not path or not isinstance(path[-1], str):
+            return None
+        node = self.root
+        for key in path[:-1]:
+            if node is None:
+                return None
+            node, _ = _child(node, key)
+        if not isinstance(node, MappingNode):
+            return None
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value != path[-1] and _key_text(key_node) == path[-1]:
+                return str(key_node.value)
+        return None
+
     def plain_scalar(self, path: FieldPath) -> str | None:
         """The scalar at ``path`` as written when it is plain (unquoted, untagged), else None."""
         node = self.root

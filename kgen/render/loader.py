@@ -66,7 +66,7 @@ def _documents(text: str, source: str) -> Iterator[Document]:
 
 def _load_document(doc: Document, env: str | None, sets: tuple[SetOverride, ...]) -> LoadedProfile:
     _refuse_manifest(doc)
-    written, text_issues = keep_written(doc.data, doc.plain_scalar)
+    written, text_issues = keep_written(doc.data, doc.plain_scalar, key_at=doc.written_key)
     doc = replace(doc, data=written)
     _raise_first(_with_schema_issues(text_issues, written), lambda path, message: _at(doc, path, message))
     data, origins, set_issues = profile_data(doc, env, sets)

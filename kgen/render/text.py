@@ -26,7 +26,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Callable, Iterator, Mapping
 
-from kgen.load.resolve import json_text
+from kgen.load.resolve import FLOAT, INT, json_text, resolve_plain
 from kgen.load.yamlload import FieldPath
 from kgen.render.schema import SCHEMA_FILE, Issue
 from kgen.resources import load_schema
@@ -135,34 +135,71 @@ def quoted(path: FieldPath, text: str) -> str:
 
 
 def keep_written(
-    value: Any, written_at: WrittenAt, at: FieldPath = (), quote: Quote = quoted
+    value: Any,
+    written_at: WrittenAt,
+    at: FieldPath = (),
+    quote: Quote = quoted,
+    key_at: WrittenAt = lambda path: None,
 ) -> tuple[Any, list[Issue]]:
     """``value`` (the data at ``at``) with every text field taken as written, and the
     values whose meaning cannot be known (see the module's doc) as issues.
 
     ``written_at(path)`` is the scalar at ``path`` as written when it was plain
-    (``Document.plain_scalar``); ``quote(path, text)`` words the quoting hint.
+    (``Document.plain_scalar``); ``key_at(path)`` the last key of ``path`` as
+    written when it is read otherwise (``Document.written_key``): keys of
+    free-form maps (env names, label keys) are text as well; ``quote(path,
+    text)`` words the quoting hint.
     """
     issues: list[Issue] = []
-    kept = _keep(value, schemas_at(at), at, written_at, quote, issues)
+    kept = _keep(value, schemas_at(at), at, (written_at, key_at), quote, issues)
     return kept, issues
 
 
 def _keep(
-    value: Any, schemas: tuple[Schema, ...], path: FieldPath, written_at: WrittenAt, quote: Quote, issues: list[Issue]
+    value: Any,
+    schemas: tuple[Schema, ...],
+    path: FieldPath,
+    written: tuple[WrittenAt, WrittenAt],
+    quote: Quote,
+    issues: list[Issue],
 ) -> Any:
     if not schemas:
         return value
     if isinstance(value, dict):
-        return {
-            key: _keep(item, _child(schemas, key), path + (key,), written_at, quote, issues)
-            for key, item in value.items()
-        }
+        kept: dict[str, Any] = {}
+        for key, item in value.items():
+            name = _key_as_written(key, path, schemas, written[1], quote, issues)
+            kept[name] = _keep(item, _child(schemas, key), path + (key,), written, quote, issues)
+        return kept
     if isinstance(value, list):
         items = _child(schemas, 0)
-        return [_keep(item, items, path + (index,), written_at, quote, issues) for index, item in enumerate(value)]
+        return [_keep(item, items, path + (index,), written, quote, issues) for index, item in enumerate(value)]
     if isinstance(value, str) or not any(_is_text(schema) for schema in schemas):
         return value
+    return _scalar_as_written(value, path, written[0], quote, issues)
+
+
+def _key_as_written(
+    key: str, path: FieldPath, schemas: tuple[Schema, ...], key_at: WrittenAt, quote: Quote, issues: list[Issue]
+) -> str:
+    """A key of a free-form map (env, labels) as written: ``010`` stays "010"; ``N`` or ``on`` is refused."""
+    if not any(isinstance(schema.get("additionalProperties"), Mapping) for schema in schemas):
+        return key  # a field name of the schema, not text of the user's
+    if any(key in (schema.get("properties") or {}) for schema in schemas):
+        return key
+    written = key_at(path + (key,))
+    if written is None:
+        return key
+    tag, _ = resolve_plain(written)
+    if tag in (INT, FLOAT):
+        return written
+    issues.append(
+        Issue(path + (key,), f"the key {written!r} is read as {key!r}, but this name is text; quote it: {quote(path, written)}")
+    )
+    return key
+
+
+def _scalar_as_written(value: Any, path: FieldPath, written_at: WrittenAt, quote: Quote, issues: list[Issue]) -> Any:
     written = written_at(path)
     if written is None:  # an explicit tag (!!int 5): the user asked for the type
         return value
