@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -38,8 +39,21 @@ EXIT_WHEN = ("changes", "risks", "never")
     "--max-file-size", type=click.IntRange(min=1), default=64, show_default=True, metavar="MIB",
     help="Refuse files larger than this many MiB.",
 )
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file whose workloads: section declares custom workload kinds (default: .kgen.yaml in this folder or its parents).",
+)
+@click.option("--no-config", is_flag=True, help="Ignore any .kgen.yaml.")
 def diff_command(
-    old: str, new: str, output_format: str, ignore: tuple[str, ...], color: str, exit_when: str, max_file_size: int
+    old: str,
+    new: str,
+    output_format: str,
+    ignore: tuple[str, ...],
+    color: str,
+    exit_when: str,
+    max_file_size: int,
+    config_path: Path | None,
+    no_config: bool,
 ) -> None:
     """Show what changes in the cluster between two sets of manifests.
 
@@ -47,7 +61,9 @@ def diff_command(
     Objects are matched by API group, kind, namespace and name; named lists
     (containers, env, ports, volumes, ...) by name; equal quantities are
     equal. Risk notes flag changes the API server will reject, deletions,
-    lowered memory limits and replicas, stricter probes and mutable image tags.
+    lowered memory limits and replicas, stricter probes and mutable image tags;
+    custom workload kinds declared in .kgen.yaml (workloads:, as for kgen
+    check) get the notes a Deployment gets.
 
     \b
     Exit codes:
@@ -55,7 +71,7 @@ def diff_command(
       1  changes (--exit-code changes, the default), or changes with risk
          notes (--exit-code risks); never with --exit-code never
       2  could not run: unreadable path, invalid YAML, bad --ignore path,
-         an object defined twice on one side
+         an object defined twice on one side, an invalid config file
       3  internal error (a bug in kgen)
 
     \b
@@ -64,11 +80,15 @@ def diff_command(
       helm template charts/shop | kgen diff k8s/ -
       kgen diff old/ new/ --format markdown --exit-code never > comment.md
     """
+    from kgen.check.config import find_config, load_config
     from kgen.diff.api import DiffOptions, diff_paths, format_json, format_markdown, format_text
     from kgen.load.yamlload import Limits
 
+    if config_path is None and not no_config:
+        config_path = find_config(Path.cwd())
+    workloads = load_config(config_path).workloads
     limits = Limits(max_file_bytes=max_file_size * 1024 * 1024)
-    result = diff_paths(old, new, DiffOptions(ignore=ignore, limits=limits))
+    result = diff_paths(old, new, DiffOptions(ignore=ignore, limits=limits, workloads=workloads))
     use_color = color == "always" or (color == "auto" and _terminal())
     if output_format == "json":
         output = format_json(result)

@@ -21,6 +21,7 @@ from kgen.errors import InputError
 from kgen.load.discover import STDIN, discover, read_text
 from kgen.load.yamlload import DEFAULT_LIMITS, Limits
 from kgen.load.gcpause import no_cyclic_gc
+from kgen.model.k8s import WorkloadIndex, WorkloadKind
 
 __all__ = ["DiffOptions", "DiffResult", "diff_paths", "diff_texts", "format_json", "format_markdown", "format_text"]
 
@@ -32,6 +33,8 @@ class DiffOptions:
 
     ignore: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS  # max_file_bytes: --max-file-size
+    #: Custom workload kinds (``.kgen.yaml`` ``workloads:``): their risk notes are a Deployment's.
+    workloads: tuple[WorkloadKind, ...] = ()
 
 
 def diff_texts(old: Mapping[str, str], new: Mapping[str, str], options: DiffOptions) -> DiffResult:
@@ -48,7 +51,7 @@ def diff_texts(old: Mapping[str, str], new: Mapping[str, str], options: DiffOpti
 
 def _diff(old: list[SourceObject | None], new: list[SourceObject | None], options: DiffOptions) -> DiffResult:
     ignores = tuple(parse_pattern(text) for text in options.ignore)
-    return diff_sides(*pair_sides(old, new), ignores)
+    return diff_sides(*pair_sides(old, new), ignores, WorkloadIndex(options.workloads))
 
 
 def diff_paths(old: str, new: str, options: DiffOptions) -> DiffResult:

@@ -19,6 +19,7 @@ from kgen.diff.result import (
     ObjectKey,
 )
 from kgen.diff.risks import Pair, assess
+from kgen.model.k8s import WorkloadIndex
 
 #: Secret fields whose values are never shown (the last-applied annotation
 #: of a Secret holds its data too).
@@ -29,12 +30,17 @@ _SECRET_FIELDS: tuple[PatternPath, ...] = (
 )
 
 
-def diff_sides(old: Side, new: Side, ignores: tuple[PatternPath, ...]) -> DiffResult:
-    """Every object that differs, in key order; unchanged objects are counted."""
+def diff_sides(
+    old: Side, new: Side, ignores: tuple[PatternPath, ...], workloads: WorkloadIndex = WorkloadIndex()
+) -> DiffResult:
+    """Every object that differs, in key order; unchanged objects are counted.
+
+    ``workloads`` says which kinds are workloads and where their pod specs,
+    replicas and selectors live (the built-ins plus the kinds the config declares)."""
     objects: list[ObjectDiff] = []
     unchanged = 0
     for key in sorted(set(old.objects) | set(new.objects)):
-        found = _diff_object(key, old.objects.get(key), new.objects.get(key), ignores)
+        found = _diff_object(key, old.objects.get(key), new.objects.get(key), ignores, workloads)
         if found is None:
             unchanged += 1
         else:
@@ -47,12 +53,14 @@ def _diff_object(
     before: Optional[SourceObject],
     after: Optional[SourceObject],
     ignores: tuple[PatternPath, ...],
+    workloads: WorkloadIndex,
 ) -> Optional[ObjectDiff]:
     secret = _is_secret(key)
+    present = after if after is not None else before
+    assert present is not None  # the key came from one of the sides
+    shape = workloads.shape(present.data)
     if before is None or after is None:
-        present = after if after is not None else before
-        assert present is not None  # the key came from one of the sides
-        pair = Pair(key, before.data if before else None, after.data if after else None)
+        pair = Pair(key, before.data if before else None, after.data if after else None, shape=shape)
         content = _redact((), to_display(normalize(present.data, key.group, ignores)), secret)[0]
         return ObjectDiff(
             key,
@@ -76,7 +84,7 @@ def _diff_object(
         before.location,
         after.location,
         changes=changes,
-        risks=assess(Pair(key, before.data, after.data, changes), ignores),
+        risks=assess(Pair(key, before.data, after.data, changes, shape), ignores),
     )
 
 

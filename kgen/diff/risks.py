@@ -4,6 +4,10 @@ Each rule takes the pair of objects (and the field changes found) and yields
 ``(path, reason)``; ``assess`` stamps the rule's code (the key in ``RULES``),
 drops notes on ignored fields and orders them. Adding a rule means one
 function and one entry in ``RULES``.
+
+Notes about workloads (containers, replicas, selectors) read the pair's
+``WorkloadShape``: a kind declared in ``.kgen.yaml`` ``workloads:`` gets the
+same notes as a Deployment, at the paths its shape names.
 """
 
 from __future__ import annotations
@@ -14,7 +18,16 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from kgen.diff.paths import ANY, Item, Path, PatternPath, covers, format_path, path_sort_key
 from kgen.diff.result import FieldChange, ObjectKey, Risk
-from kgen.model.k8s import PROBE_DEFAULTS, REPLICATED, ContainerRef, WorkloadIndex, containers, parse_image
+from kgen.model.k8s import (
+    BUILTIN_SHAPES,
+    PROBE_DEFAULTS,
+    ContainerRef,
+    WorkloadShape,
+    containers,
+    format_field_path,
+    is_builtin_group,
+    parse_image,
+)
 from kgen.model.quantity import QuantityError, parse_quantity
 
 Note = tuple[Path, str]
@@ -28,6 +41,13 @@ class Pair:
     old: Optional[Mapping[str, Any]]
     new: Optional[Mapping[str, Any]]
     changes: tuple[FieldChange, ...] = ()
+    shape: Optional[WorkloadShape] = None  # where its pod spec, replicas and selector live, if a workload
+
+    @property
+    def declared(self) -> bool:
+        """A workload kind taught by the config, not one Kubernetes serves."""
+        builtin = self.key.kind in BUILTIN_SHAPES and is_builtin_group(self.key.kind, self.key.group)
+        return self.shape is not None and not builtin
 
 
 # --- immutable fields -------------------------------------------------------
@@ -146,6 +166,21 @@ def _immutable_fields(pair: Pair) -> Iterator[Note]:
                 yield field, rule.reason.format(field=format_path(field), kind=pair.key.kind)
 
 
+def _selector_changed(pair: Pair) -> Iterator[Note]:
+    """A declared kind's selector: the API server enforces nothing the CRD does not say, but the pods
+    the old selector chose stop being the workload's (built-in kinds are in ``_IMMUTABLE``)."""
+    if pair.old is None or pair.new is None or pair.shape is None or not pair.declared:
+        return
+    path = pair.shape.selector_path
+    if path is None or not any(change.path[: len(path)] == path for change in pair.changes):
+        return
+    yield path, (
+        f"{format_field_path(path)} changed on a {pair.key.kind}: the pods the old selector chose are "
+        "no longer its own and are left running, not replaced (or the apply is rejected, where the "
+        "kind makes its selector immutable as a Deployment does)"
+    )
+
+
 def _storage_request_lowered(pair: Pair) -> Iterator[Note]:
     if (pair.key.group, pair.key.kind) != ("", "PersistentVolumeClaim"):
         return
@@ -183,8 +218,6 @@ def _object_removed(pair: Pair) -> Iterator[Note]:
 
 # --- containers: memory, probes, images ------------------------------------
 
-_WORKLOADS = WorkloadIndex()
-
 
 @dataclass(frozen=True)
 class _Container:
@@ -196,11 +229,9 @@ class _Container:
 
 def _container_pairs(pair: Pair) -> Iterator[_Container]:
     """Each container on the new side with its namesake on the old side (if any)."""
-    if pair.new is None:
+    if pair.new is None or pair.shape is None:
         return
-    spec_path = _WORKLOADS.pod_spec_path(pair.new)
-    if spec_path is None:
-        return
+    spec_path = pair.shape.pod_spec_path
     old_refs: dict[tuple[str, str], ContainerRef] = {}
     if pair.old is not None:
         old_refs = {(ref.section, ref.name): ref for ref in containers(_get(pair.old, spec_path), spec_path)}
@@ -315,11 +346,9 @@ def _mutable_image_tag(pair: Pair) -> Iterator[Note]:
 
 
 def _replicas_lowered(pair: Pair) -> Iterator[Note]:
-    if pair.old is None or pair.new is None or pair.key.kind not in REPLICATED:
+    if pair.old is None or pair.new is None or pair.shape is None or pair.shape.replicas_path is None:
         return
-    if _WORKLOADS.pod_spec_path(pair.new) is None:
-        return
-    path: Path = ("spec", "replicas")
+    path: Path = pair.shape.replicas_path
     old, new = _int_or_default(pair.old, path, 1), _int_or_default(pair.new, path, 1)
     if _lowered(old, new):
         unset = " (unset means 1: kubectl apply scales down until an autoscaler acts)" if _get(pair.new, path) is None else ""
@@ -350,6 +379,7 @@ RiskRule = Callable[[Pair], Iterable[Note]]
 RULES: dict[str, RiskRule] = {
     "object-removed": _object_removed,
     "immutable-field": _immutable_fields,
+    "selector-changed": _selector_changed,
     "storage-request-lowered": _storage_request_lowered,
     "memory-limit-lowered": _memory_limit_lowered,
     "probe-stricter": _probe_stricter,

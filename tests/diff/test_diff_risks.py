@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from diff_support import diff_yaml, risks_of
+from kgen.diff.api import DiffOptions, diff_texts
 from kgen.diff.risks import RULES
-from kgen.model.k8s import ImageRef, parse_image
+from kgen.model.k8s import ImageRef, WorkloadKind, parse_image
 
 
 def reasons(old: str, new: str, ignore: tuple[str, ...] = ()) -> list[str]:
@@ -37,6 +38,15 @@ def test_a_changed_selector_is_rejected(kind: str) -> None:
     old = workload(kind)
     new = old.replace("selector: {matchLabels: {app: web}}", "selector: {matchLabels: {app: web2}}")
     assert risks_of(diff_yaml(old, new)) == [("immutable-field", "spec.selector")]
+
+
+def test_a_declared_kinds_selector_change_is_not_claimed_to_be_rejected() -> None:
+    # the API server enforces only what a custom resource's definition says (see test_diff_declared_workloads)
+    kind = WorkloadKind("Rollout", ("spec", "template", "spec"), "argoproj.io", ("spec", "replicas"), ("spec", "selector"))
+    old = workload("Rollout", "argoproj.io/v1alpha1")
+    new = old.replace("selector: {matchLabels: {app: web}}", "selector: {matchLabels: {app: web2}}")
+    result = diff_texts({"old.yaml": old}, {"new.yaml": new}, DiffOptions(workloads=(kind,)))
+    assert risks_of(result) == [("selector-changed", "spec.selector")]
 
 
 def test_deployment_selector_reason() -> None:
