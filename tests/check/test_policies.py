@@ -59,7 +59,9 @@ def parse_markers(text: str, source: str = "<fixture>") -> Expected:
 
 
 def findings_of(path: Path, rule: str, policy_dirs: tuple[Path, ...] = ()) -> Counter[tuple[int, int, str]]:
-    result = run_check(CheckOptions(paths=(str(path),), discover_config=False, policy_dirs=policy_dirs))
+    # the rule is switched on, so an off-by-default rule's fixtures and examples are checked too
+    options = CheckOptions(paths=(str(path),), discover_config=False, policy_dirs=policy_dirs, enable=(rule,))
+    result = run_check(options)
     return Counter((f.line, f.column, f.severity) for f in result.findings if f.rule == rule)
 
 
