@@ -18,7 +18,10 @@ from kgen.model.k8s import WorkloadShape, api_group, get_path, replica_count
 DEFAULT_NAMESPACE = "default"
 
 #: Kinds besides workloads that are kept whole for cross-object rules.
-RELATION_KINDS = frozenset({"HorizontalPodAutoscaler", "PodDisruptionBudget"})
+RELATION_KINDS = frozenset({"HorizontalPodAutoscaler", "PodDisruptionBudget"}) | frozenset(
+    {"ClusterRole", "RoleBinding", "ClusterRoleBinding"}  # RBAC: the bindings, and aggregating ClusterRoles
+)
+RBAC_GROUP = "rbac.authorization.k8s.io"
 
 
 def is_indexed(entry: "ObjectEntry") -> bool:
@@ -101,6 +104,9 @@ class ObjectIndex:
     _workloads_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     _hpas_by_target: dict[Key, list[ObjectEntry]] = field(default_factory=dict)
     _pdbs_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
+    #: RBAC bindings by the role they grant: (kind, namespace or "" for a ClusterRole, name).
+    _bindings_by_role: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
+    aggregating_roles: list[ObjectEntry] = field(default_factory=list)  # ClusterRoles with an aggregationRule
 
     def add_key(self, key: Key) -> None:
         self.keys.add(key)
@@ -115,10 +121,25 @@ class ObjectIndex:
         elif entry.kind == "PodDisruptionBudget":
             self.pdbs.append(entry)
             self._pdbs_by_namespace.setdefault(entry.namespace, []).append(entry)
+        elif entry.group == RBAC_GROUP and entry.kind in ("RoleBinding", "ClusterRoleBinding", "ClusterRole"):
+            self._add_rbac(entry)
         elif is_indexed(entry):
             self.workloads.append(entry)
             self._workloads_by_name.setdefault(entry.key, []).append(entry)
             self._workloads_by_namespace.setdefault(entry.namespace, []).append(entry)
+
+    def _add_rbac(self, entry: ObjectEntry) -> None:
+        if entry.kind == "ClusterRole":
+            if isinstance(entry.data.get("aggregationRule"), Mapping):
+                self.aggregating_roles.append(entry)
+            return
+        granted = role_ref(entry)
+        if granted is not None:
+            self._bindings_by_role.setdefault(granted, []).append(entry)
+
+    def bindings_of(self, role: ObjectEntry) -> Iterator[ObjectEntry]:
+        """The RoleBindings and ClusterRoleBindings whose roleRef names this Role or ClusterRole."""
+        yield from self._bindings_by_role.get(role_key(role), ())
 
     def has(self, key: Key) -> bool:
         return key in self.keys
@@ -146,6 +167,25 @@ class ObjectIndex:
         for workload in self._workloads_by_namespace.get(pdb.namespace, ()):
             if selector_matches(selector, pod_labels(workload), empty_matches_all=_empty_selects_all(pdb)):
                 yield workload
+
+
+def role_key(role: ObjectEntry) -> tuple[str, str, str]:
+    """A Role is named within its namespace, a ClusterRole cluster-wide."""
+    return (role.kind, role.namespace if role.kind == "Role" else "", role.ref.name)
+
+
+def role_ref(binding: ObjectEntry) -> tuple[str, str, str] | None:
+    """The role a binding grants, as the authorizer resolves roleRef: a Role only from a RoleBinding in
+    the Role's own namespace, a ClusterRole from either binding kind; None when roleRef is not a valid one."""
+    ref = binding.data.get("roleRef")
+    if not isinstance(ref, Mapping) or ref.get("apiGroup") != RBAC_GROUP or not isinstance(ref.get("name"), str):
+        return None
+    kind = ref.get("kind")
+    if kind == "ClusterRole":
+        return ("ClusterRole", "", ref["name"])
+    if kind == "Role" and binding.kind == "RoleBinding":
+        return ("Role", binding.namespace, ref["name"])
+    return None
 
 
 def _empty_selects_all(pdb: ObjectEntry) -> bool:
