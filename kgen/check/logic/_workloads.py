@@ -1,0 +1,22 @@
+"""What the availability and hygiene rules for workloads share: versions, own-pod selectors, labels."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from kgen.check.index import selector_matches
+
+
+def version_at_least(text: str, wanted: tuple[int, int]) -> bool:
+    """Whether a target version (``1.30``, ``1.30.2``, ``v1.30``) is ``wanted`` or newer, compared as numbers."""
+    major, minor = str(text).strip().lstrip("v").split(".")[:2]
+    return (int(major), int(minor)) >= wanted
+
+
+def selects_own_pods(selector: Any, labels: Mapping[str, Any]) -> bool:
+    """A term's labelSelector (matchLabels, matchExpressions) selects pods with these labels.
+
+    A missing or empty selector counts no pods in a spread constraint or an
+    affinity term, so it spreads nothing.
+    """
+    return bool(labels) and selector_matches(selector, labels, empty_matches_all=False)

@@ -1,0 +1,44 @@
+"""default-namespace: a namespaced object that names no namespace, or names "default"."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+from kgen.check.api import Context, Target, Violation
+from kgen.model.k8s import api_group, is_kubernetes_group
+
+#: Cluster-scoped kinds of the Kubernetes API groups (and the *.k8s.io projects kgen may meet).
+CLUSTER_SCOPED = frozenset(
+    {
+        "Namespace", "Node", "PersistentVolume", "ComponentStatus",
+        "ClusterRole", "ClusterRoleBinding",
+        "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass",
+        "CustomResourceDefinition", "APIService",
+        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+        "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
+        "PriorityClass", "RuntimeClass", "IngressClass", "IPAddress", "ServiceCIDR", "ClusterCIDR",
+        "CertificateSigningRequest", "ClusterTrustBundle", "PodSecurityPolicy",
+        "FlowSchema", "PriorityLevelConfiguration",
+        "TokenReview", "SelfSubjectReview", "SubjectAccessReview", "SelfSubjectAccessReview",
+        "SelfSubjectRulesReview", "StorageVersion", "StorageVersionMigration",
+        "DeviceClass", "ResourceSlice", "DeviceTaintRule",
+        "GatewayClass", "VolumeSnapshotClass", "VolumeSnapshotContent", "NodeMetrics",
+    }
+)
+
+
+def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
+    kind = target.kind
+    if kind in CLUSTER_SCOPED or not is_kubernetes_group(api_group(target.obj.get("apiVersion"))):
+        return
+    metadata = target.obj.get("metadata")
+    namespace = metadata.get("namespace") if isinstance(metadata, Mapping) else None
+    if namespace is None or namespace == "":
+        yield Violation(
+            f"{kind} names no metadata.namespace, so it goes to the namespace of whoever applies it "
+            "(usually default)",
+            ("metadata", "namespace"),
+        )
+    elif namespace == "default":
+        yield Violation(f"{kind} is in the default namespace", ("metadata", "namespace"))
