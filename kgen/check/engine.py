@@ -59,6 +59,7 @@ from kgen.model.k8s import (
     get_path,
     is_builtin_group,
     is_kubernetes_group,
+    is_place,
     objects_in,
 )
 from kgen.model.kubeschema import KubeSchemas, SchemaProblem, latest_version, resolve_version
@@ -316,7 +317,8 @@ class FileChecker:
         if cross or (self.rules.cross_rules and is_indexed(entry)):
             for rule in cross:
                 for pattern in rule.paths:
-                    for path in _expand(pattern, entry.data):
+                    resolved = _at_places(pattern, entry)
+                    for path in _expand(resolved, entry.data) if resolved is not None else ():
                         entry.positions[path] = document.position(entry.base + path)
             result.kept.append(entry)
         else:
@@ -609,6 +611,13 @@ def _format_message(template: str, target: Target, params: Mapping[str, Any]) ->
         container=target.container.name if target.container else "",
     )
     return string.Formatter().vformat(template, (), values)
+
+
+def _at_places(pattern: FieldPath, entry: ObjectEntry) -> FieldPath | None:
+    """A reported path that starts at a workload place (``<labels>``) as its kind keeps it; None when it has none."""
+    if entry.workload is not None:
+        return entry.workload.resolve(pattern)
+    return None if pattern and is_place(pattern[0]) else pattern
 
 
 def _expand(pattern: FieldPath, data: Any) -> Iterator[FieldPath]:

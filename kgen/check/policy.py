@@ -21,7 +21,7 @@ from kgen.check.result import RuleInfo
 from kgen.check.schema_errors import Problem, did_you_mean, is_quantity, problem_of
 from kgen.errors import ConfigError, KgenError, Location
 from kgen.load.yamlload import Document, FieldPath, load_text
-from kgen.model.k8s import format_field_path, is_builtin_group, parse_field_path
+from kgen.model.k8s import PLACES, format_field_path, is_builtin_group, is_place, parse_field_path
 
 if TYPE_CHECKING:  # the rule API's types; targets.py imports this module
     from kgen.check.targets import Context, Target
@@ -242,6 +242,18 @@ def _wants_text(schema: Mapping[str, Any], value: Any) -> bool:
     return own not in names and not (own == "integer" and "number" in names)
 
 
+def _check_places(document: Document, path: str, where: FieldPath) -> None:
+    """A reported path may start at a workload place (``<labels>``), and nowhere else names one."""
+    for position, segment in enumerate(parse_field_path(path)):
+        if isinstance(segment, str) and ("<" in segment or ">" in segment) and (position > 0 or not is_place(segment)):
+            places = ", ".join(f"<{name}>" for name in PLACES)
+            raise ConfigError(
+                f"'{path}': a path can start at one of the places {places} (where the workload's kind keeps it), "
+                "and nowhere else",
+                document.location(where),
+            )
+
+
 def policy_from_document(document: Document, shipped: bool = False) -> Policy:
     """A policy from its file. ``shipped`` policies (kgen's own, whose parameter
     schemas and defaults a test checks) skip the checks of their defaults."""
@@ -261,6 +273,8 @@ def policy_from_document(document: Document, shipped: bool = False) -> Policy:
     cross = data.get("crossObject")
     if cross is not None and logic is None:
         raise ConfigError("crossObject is for logic rules (a schema predicate sees one object)", document.location(("crossObject",)))
+    for index, report in enumerate((cross or {}).get("reports", ())):
+        _check_places(document, report, ("crossObject", "reports", index))
     target = data.get("target", "Object")
     if target == "Object" and not data.get("kinds") and not data.get("workloads") and not data.get("engine"):
         raise ConfigError(

@@ -45,6 +45,23 @@ class WorkloadShape:
         template = self.template_path
         return template + ("metadata", "labels") if template is not None else None
 
+    def place(self, name: str) -> FieldPath | None:
+        """One of ``PLACES`` (``labels``, ``replicas``, ...) for this kind; None when it has none."""
+        return {
+            "podSpec": self.pod_spec_path,
+            "template": self.template_path,
+            "labels": self.labels_path,
+            "replicas": self.replicas_path,
+            "selector": self.selector_path,
+        }[name]
+
+    def resolve(self, path: FieldPath) -> FieldPath | None:
+        """A path that may start at a place (``<labels>``, ``<replicas>``): the path in this kind's objects."""
+        if not path or not is_place(path[0]):
+            return path
+        head = self.place(str(path[0])[1:-1])
+        return head + path[1:] if head is not None else None
+
     @property
     def traits(self) -> frozenset[str]:
         found = {"pod-spec", "run-to-completion" if self.run_to_completion else "long-running"}
@@ -53,6 +70,15 @@ class WorkloadShape:
         if self.replicas_path is not None:
             found.add("replicated")
         return frozenset(found)
+
+
+#: Places of a workload a path can start from, written ``<labels>``: wherever its kind keeps them
+#: (a pdb-missing finding points at ``<labels>``: spec.template.metadata.labels of a Deployment).
+PLACES = ("podSpec", "template", "labels", "replicas", "selector")
+
+
+def is_place(segment: str | int) -> bool:
+    return isinstance(segment, str) and segment.startswith("<") and segment.endswith(">") and segment[1:-1] in PLACES
 
 
 _REPLICATED_SHAPE = WorkloadShape(_TEMPLATE_SPEC, _REPLICAS, _SELECTOR)

@@ -17,8 +17,9 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     if any(True for _ in ctx.index.pdbs_for(entry)):
         return
     why = "is autoscaled" if autoscaled else f"runs {replicas} replicas"
+    labels = entry.workload.labels_path if entry.workload is not None else None
     yield Violation(
         f"{entry.kind} {why} but no PodDisruptionBudget selects its pods in namespace "
         f"{entry.namespace}; a node drain may evict all of them at once",
-        ("spec", "template", "metadata", "labels"),
+        labels if labels is not None else (),  # where a budget's selector must match: the pods' labels
     )
