@@ -58,9 +58,19 @@ def parse_markers(text: str, source: str = "<fixture>") -> Expected:
     return expected
 
 
-def findings_of(path: Path, rule: str, policy_dirs: tuple[Path, ...] = ()) -> Counter[tuple[int, int, str]]:
+def folder_config(rule: str) -> Path | None:
+    """A rule that needs parameters (an allow list, a scheme) has them in fixtures/policies/<rule>/.kgen.yaml."""
+    config = FIXTURES / rule / ".kgen.yaml"
+    return config if config.is_file() else None
+
+
+def findings_of(
+    path: Path, rule: str, policy_dirs: tuple[Path, ...] = (), config: Path | None = None
+) -> Counter[tuple[int, int, str]]:
     # the rule is switched on, so an off-by-default rule's fixtures and examples are checked too
-    options = CheckOptions(paths=(str(path),), discover_config=False, policy_dirs=policy_dirs, enable=(rule,))
+    options = CheckOptions(
+        paths=(str(path),), discover_config=False, policy_dirs=policy_dirs, enable=(rule,), config_path=config
+    )
     result = run_check(options)
     return Counter((f.line, f.column, f.severity) for f in result.findings if f.rule == rule)
 
@@ -69,7 +79,7 @@ def assert_markers_hold(path: Path, rule: str, policy_dirs: tuple[Path, ...] = (
     expected = parse_markers(path.read_text(encoding="utf-8"), str(path))
     assert expected.get(rule), f"{path} has no '# expect: {rule}@<column> <severity>' marker"
     for marked in sorted(expected):
-        got = findings_of(path, marked, policy_dirs)
+        got = findings_of(path, marked, policy_dirs, folder_config(rule))
         assert got == expected[marked], f"{path}: {marked} findings as (line, column, severity)"
 
 
@@ -86,7 +96,7 @@ def fixture_cases() -> list[tuple[str, Path]]:
 def test_fixture(rule: str, path: Path) -> None:
     if path.name.startswith("pass"):
         assert parse_markers(path.read_text(encoding="utf-8"), str(path)) == {}, "a passing fixture marks nothing"
-        assert findings_of(path, rule) == Counter(), f"{rule} fired on a passing fixture"
+        assert findings_of(path, rule, config=folder_config(rule)) == Counter(), f"{rule} fired on a passing fixture"
     else:
         assert_markers_hold(path, rule)
 
@@ -166,7 +176,7 @@ def test_explain_examples_behave_as_labelled(policy: object, tmp_path: Path) -> 
     for outcome in ("fail", "pass"):
         path = tmp_path / f"{outcome}.yaml"
         path.write_text(policy.examples[outcome])
-        fired = bool(findings_of(path, policy.id))
+        fired = bool(findings_of(path, policy.id, config=folder_config(policy.id)))
         assert fired == (outcome == "fail"), f"{policy.id} {outcome} example"
 
 

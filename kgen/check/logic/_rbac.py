@@ -143,7 +143,7 @@ def grants(role: ObjectEntry, ctx: Context) -> str:
             parts.append(f"aggregated into the built-in {roles} (granted to whoever holds them)")
     if not parts:
         return "no checked binding grants it"
-    return "; ".join(parts)
+    return "; ".join(dict.fromkeys(parts))  # the same binding may be in several checked files
 
 
 def _grant(binding: ObjectEntry, via: str) -> str:

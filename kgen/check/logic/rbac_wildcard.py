@@ -10,7 +10,7 @@ from kgen.check.logic._rbac import ALL, grants, role_name, rules_of, words
 _MEANS = {
     "verbs": "every verb, including ones added later (escalate, bind, impersonate)",
     "apiGroups": "every API group, custom resources included",
-    "resources": "every resource and subresource of its API groups (secrets, pods/exec)",
+    "resources": "every resource and subresource of its API groups",
 }
 
 
@@ -19,6 +19,8 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     for rule in rules_of(role):
         fields = [name for name, values in (("verbs", rule.verbs), ("apiGroups", rule.api_groups), ("resources", rule.resources)) if ALL in values]
         meaning = [_MEANS[name] for name in fields]
+        if "resources" in fields and (ALL in rule.api_groups or "" in rule.api_groups):
+            meaning[-1] += " (secrets and pods/exec among them)"
         if any(url in (ALL, "/*") for url in rule.urls):
             fields.append("nonResourceURLs")
             meaning.append("every non-resource URL")
