@@ -26,6 +26,8 @@ RBAC_GROUP = "rbac.authorization.k8s.io"
 
 def is_indexed(entry: "ObjectEntry") -> bool:
     """Kept whole in the index: every pod-template workload (custom kinds included), HPA and PDB."""
+    if entry.kind == "Service" and entry.group == "":  # which workloads a Service sends traffic to
+        return True
     return entry.kind in RELATION_KINDS or (entry.workload is not None and entry.workload.template_path is not None)
 
 
@@ -104,6 +106,7 @@ class ObjectIndex:
     _workloads_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     _hpas_by_target: dict[Key, list[ObjectEntry]] = field(default_factory=dict)
     _pdbs_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
+    _services_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)  # core Services with a selector
     #: RBAC bindings by the role they grant: (kind, namespace or "" for a ClusterRole, name).
     _bindings_by_role: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
     aggregating_roles: list[ObjectEntry] = field(default_factory=list)  # ClusterRoles with an aggregationRule
@@ -113,6 +116,11 @@ class ObjectIndex:
 
     def add(self, entry: ObjectEntry) -> None:
         self.add_key(entry.key)
+        if entry.kind == "Service" and entry.group == "":
+            selector = get_path(entry.data, ("spec", "selector"))
+            if isinstance(selector, Mapping) and selector:
+                self._services_by_namespace.setdefault(entry.namespace, []).append(entry)
+            return
         if entry.kind == "HorizontalPodAutoscaler":
             self.hpas.append(entry)
             target = scale_target(entry)
@@ -161,6 +169,20 @@ class ObjectIndex:
             selector = get_path(pdb.data, ("spec", "selector"))
             if selector_matches(selector, labels, empty_matches_all=_empty_selects_all(pdb)):
                 yield pdb
+
+    def services_for(self, workload: ObjectEntry) -> Iterator[ObjectEntry]:
+        """Services in the workload's namespace whose spec.selector its pod labels match.
+
+        A Service's selector is a plain label map; one that is missing or empty
+        selects no pods (its endpoints are managed by hand).
+        """
+        labels = pod_labels(workload)
+        if not labels:
+            return
+        for service in self._services_by_namespace.get(workload.namespace, ()):
+            selector = get_path(service.data, ("spec", "selector"))
+            if all(key in labels and str(labels[key]) == str(value) for key, value in selector.items()):
+                yield service
 
     def workloads_for(self, pdb: ObjectEntry) -> Iterator[ObjectEntry]:
         selector = get_path(pdb.data, ("spec", "selector"))
