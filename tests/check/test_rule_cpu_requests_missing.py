@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.check.test_semantics import check, loc
+from tests.check.support import check, loc
 
 
 def pod(resources: str) -> str:

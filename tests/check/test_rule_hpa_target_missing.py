@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.check.test_semantics import check, deployment, loc
+from tests.check.support import ROLLOUT, check, deployment, loc, of
 
 
 def hpa(ref: str, name: str = "web") -> str:
@@ -71,3 +71,18 @@ def test_wrong_types_in_the_reference_are_schema_problems_not_crashes(tmp_path: 
     assert any(f.rule == "schema-invalid" for f in result.findings)
     assert [f.object.name for f in result.findings if f.rule == "hpa-replicas-conflict"] == ["web"]
     assert [f for f in result.findings if f.rule == "hpa-target-missing"] == []  # no target to look for
+
+
+def test_hpa_target_may_be_a_custom_resource(tmp_path: Path) -> None:
+    text = ROLLOUT + """
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: canary
+spec:
+  scaleTargetRef: {apiVersion: argoproj.io/v1alpha1, kind: Rollout, name: canary}
+  minReplicas: 2
+  maxReplicas: 6
+"""
+    assert of(check(tmp_path, text), "hpa-target-missing") == []

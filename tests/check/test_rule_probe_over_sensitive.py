@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.check.test_semantics import check, loc
+from tests.check.support import check, loc, of, write
 
 RULE = "probe-over-sensitive"
 
@@ -102,3 +102,62 @@ def test_the_window_minimum_is_a_parameter(tmp_path: Path) -> None:
         (loc(pod(REDIS_HA), "periodSeconds: 10")[0],
          "startupProbe is over-sensitive: failureThreshold × max(periodSeconds, timeoutSeconds) is 3 × 15s = 45s, under 100s"),
     ]
+
+
+PROBED = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      ports: [{{name: http, containerPort: 80}}]
+      livenessProbe:
+        httpGet: {{path: /healthz, port: http}}
+{probe}
+"""
+
+
+@pytest.mark.parametrize(
+    ("probe", "needle", "message"),
+    [
+        # all defaults: 3 x 10 s window, 0 + 30 s grace, 1 s timeout
+        ("", None, None),
+        # periodSeconds defaults to 10: a 10 s timeout widens nothing and narrows nothing (window 3 x 10 s)
+        ("        timeoutSeconds: 10", None, None),
+        # failureThreshold defaults to 3: 3 x 3 s
+        (
+            "        initialDelaySeconds: 30\n        periodSeconds: 3",
+            "periodSeconds",
+            "failureThreshold × periodSeconds is 3 × 3s = 9s, under 10s",
+        ),
+        # initialDelaySeconds defaults to 0 and is where the finding would point: its parent
+        (
+            "        failureThreshold: 2",
+            "livenessProbe",
+            "initialDelaySeconds + the failure window = 0s + 20s = 20s, under 30s",
+        ),
+    ],
+    ids=["defaults-pass", "timeout-equal-to-default-period", "window", "startup-grace"],
+)
+def test_probe_timings_use_kubernetes_defaults(tmp_path: Path, probe: str, needle: str | None, message: str | None) -> None:
+    text = PROBED.format(probe=probe)
+    findings = of(check(tmp_path, text), "probe-over-sensitive")
+    if needle is None:
+        assert findings == []
+        return
+    (finding,) = findings
+    assert (finding.line, finding.column) == loc(text, needle)
+    assert finding.message.startswith('container "web": livenessProbe is over-sensitive: ')
+    assert message is not None and message in finding.message
+
+
+def test_probe_thresholds_are_parameters(tmp_path: Path) -> None:
+    config = write(tmp_path, "rules:\n  probe-over-sensitive:\n    params: {minStartupGraceSeconds: 60}\n", ".kgen.yaml")
+    text = PROBED.format(probe="")
+    result = check(tmp_path, text, config_path=config)
+    (finding,) = of(result, "probe-over-sensitive")
+    assert "= 30s, under 60s" in finding.message
+    assert (finding.line, finding.column) == loc(text, "livenessProbe")

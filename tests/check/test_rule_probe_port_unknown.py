@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.check.test_semantics import check, loc
+from tests.check.support import check, loc, of
 
 RULE = "probe-port-unknown"
 
@@ -109,3 +109,39 @@ def test_the_shared_corpus_manifests_that_work_get_no_error(tmp_path: Path) -> N
     """The corpus shapes: a tcpSocket or httpGet probe on a port the container never lists (argo-cd, jaeger, zipkin)."""
     text = pod("", "      livenessProbe:\n        tcpSocket: {port: 9001}\n").replace("      ports: \n", "")
     assert [severity for *_, severity, _ in findings(tmp_path, text)] == ["info"]
+
+
+def test_probe_ports_by_name_and_number(tmp_path: Path) -> None:
+    text = """
+    apiVersion: v1
+    kind: Pod
+    metadata:
+      name: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports:
+            - {name: http, containerPort: 8080}
+            - {name: metrics, containerPort: 9090}
+          startupProbe:
+            httpGet: {path: /healthz, port: http}
+          readinessProbe:
+            httpGet: {path: /ready, port: 9090}
+          livenessProbe:
+            tcpSocket: {port: htpp}
+        - name: bare
+          image: nginx:1.27
+          livenessProbe:
+            httpGet: {path: /healthz, port: 80}
+    """
+    result = check(tmp_path, text)
+    named, bare = of(result, "probe-port-unknown")
+    assert (named.line, named.column, named.severity) == (*loc(text, "port: htpp"), "error")
+    assert named.message == (
+        'container "web": livenessProbe tcpSocket port "htpp" names no port of this container '
+        "(its ports: http=8080, metrics=9090); the kubelet cannot resolve it, so the probe always fails"
+    )
+    assert named.path == "spec.containers[0].livenessProbe.tcpSocket.port"
+    assert (bare.line, bare.column, bare.severity) == (*loc(text, "port: 80}"), "info")  # works: only info
+    assert "port 80 is not declared in the container's ports; the probe still connects" in bare.message
