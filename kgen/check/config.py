@@ -53,6 +53,7 @@ class Config:
     fail_on: str | None = None
     kubernetes_version: str | None = None
     strict: bool | None = None
+    pod_security: str | None = None  # podSecurity: baseline | restricted, the Pod Security level whose rules run
     # where each rule id is named in the file, for "unknown rule" messages
     rule_locations: Mapping[str, Location] = field(default_factory=dict)
     kubernetes_version_location: Location | None = None
@@ -122,6 +123,7 @@ def load_config(path: Path | None) -> Config:
         fail_on=data.get("failOn"),
         kubernetes_version=version,
         strict=data.get("strict"),
+        pod_security=data.get("podSecurity"),
         rule_locations=locations,
         kubernetes_version_location=version_location,
         text=text,

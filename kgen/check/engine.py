@@ -36,6 +36,7 @@ from kgen.check.result import (
     RuleInfo,
     Summary,
 )
+from kgen.check.pss import level_selects
 from kgen.check.redact import is_secret, redact, secret_texts
 from kgen.check.schema_errors import did_you_mean
 from kgen.check.targets import Context, ObjectTargets, Target
@@ -120,7 +121,11 @@ def build_ruleset(policies: list[Policy], config: Config, options: CheckOptions)
     severities: dict[str, str] = {}
     for policy in policies:
         setting = config.rules.get(policy.id)
-        enabled = setting.enabled if setting and setting.enabled is not None else policy.enabled
+        enabled = policy.enabled
+        if config.pod_security is not None:  # podSecurity: only that level's Pod Security rules run
+            enabled = {None: enabled, True: True, False: False}[level_selects(policy.tags, config.pod_security)]
+        if setting and setting.enabled is not None:
+            enabled = setting.enabled
         if policy.id in options.enable:
             enabled = True
         if policy.id in options.disable:
@@ -235,6 +240,7 @@ class FileChecker:
         self.strict = setup.strict
         self.limits = options.limits
         self.kubernetes_version = setup.kubernetes_version
+        self.pod_security = config.pod_security
         self.stamp = Stamper(self.rules)
 
     def check(self, source: Source) -> FileResult:
@@ -303,7 +309,7 @@ class FileChecker:
         if self.schemas is not None:
             self._schema_findings(entry, document, result)
         targets = ObjectTargets.of(entry)
-        context = Context(ObjectIndex(), self.kubernetes_version)  # single-object rules see no index
+        context = Context(ObjectIndex(), self.kubernetes_version, self.pod_security)  # single-object rules see no index
         for rule in self.rules.object_rules:
             applied = False
             for target in targets.for_policy(rule.policy):
@@ -431,7 +437,7 @@ class Stamper:
             line=line,
             column=column,
             object=entry.ref,
-            container=target.container.name if target is not None and target.container else None,
+            container=target.container.name if target is not None and target.container else violation.container,
             path=format_field_path(path),
             remediation=policy.remediation,
             suppressed=_is_suppressed(rule_id, entry.suppressed_rules),
@@ -492,7 +498,7 @@ class _Merger:
             self.kept.append(entry)
 
     def check_cross(self) -> None:
-        context = Context(self.index, self.checker.kubernetes_version)
+        context = Context(self.index, self.checker.kubernetes_version, self.checker.pod_security)
         pending: dict[int, list[tuple[str, Violation, Target]]] = {}
         for entry in self.kept:
             targets = ObjectTargets.of(entry)

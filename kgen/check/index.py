@@ -18,7 +18,7 @@ from kgen.model.k8s import WorkloadShape, api_group, get_path, replica_count
 DEFAULT_NAMESPACE = "default"
 
 #: Kinds besides workloads that are kept whole for cross-object rules.
-RELATION_KINDS = frozenset({"HorizontalPodAutoscaler", "PodDisruptionBudget"}) | frozenset(
+RELATION_KINDS = frozenset({"HorizontalPodAutoscaler", "PodDisruptionBudget", "Namespace"}) | frozenset(
     {"ClusterRole", "RoleBinding", "ClusterRoleBinding"}  # RBAC: the bindings, and aggregating ClusterRoles
 )
 RBAC_GROUP = "rbac.authorization.k8s.io"
@@ -106,6 +106,7 @@ class ObjectIndex:
     _workloads_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     _hpas_by_target: dict[Key, list[ObjectEntry]] = field(default_factory=dict)
     _pdbs_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
+    _namespaces: dict[str, ObjectEntry] = field(default_factory=dict)  # core Namespaces by name
     _services_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)  # core Services with a selector
     #: RBAC bindings by the role they grant: (kind, namespace or "" for a ClusterRole, name).
     _bindings_by_role: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
@@ -126,6 +127,9 @@ class ObjectIndex:
             target = scale_target(entry)
             if target is not None:
                 self._hpas_by_target.setdefault(target, []).append(entry)
+        elif entry.kind == "Namespace":
+            if entry.group == "":
+                self._namespaces.setdefault(entry.ref.name, entry)
         elif entry.kind == "PodDisruptionBudget":
             self.pdbs.append(entry)
             self._pdbs_by_namespace.setdefault(entry.namespace, []).append(entry)
@@ -148,6 +152,10 @@ class ObjectIndex:
     def bindings_of(self, role: ObjectEntry) -> Iterator[ObjectEntry]:
         """The RoleBindings and ClusterRoleBindings whose roleRef names this Role or ClusterRole."""
         yield from self._bindings_by_role.get(role_key(role), ())
+
+    def namespace(self, name: str) -> ObjectEntry | None:
+        """The checked Namespace object of that name, if any."""
+        return self._namespaces.get(name)
 
     def has(self, key: Key) -> bool:
         return key in self.keys

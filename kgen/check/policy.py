@@ -38,6 +38,7 @@ class Violation:
     message: str
     path: FieldPath = ()
     severity: str | None = None  # only for rules whose severity depends on the case
+    container: str | None = None  # the container it is about, for an Object or PodSpec target's finding
 
 
 class Logic(Protocol):

@@ -46,6 +46,7 @@ class Context:
 
     index: ObjectIndex
     kubernetes_version: str
+    pod_security: str | None = None  # the Pod Security level .kgen.yaml selects (podSecurity), None: every level
 
 
 @dataclass(frozen=True)
