@@ -143,3 +143,88 @@ def _indent(text: str) -> str:
 def _short(value: Any) -> str:
     text = json.dumps(value)
     return text if len(text) <= 80 else f"[{len(value)} entries]" if isinstance(value, list) else text[:77] + "..."
+
+
+# --- README's rule overview --------------------------------------------------
+
+README_START = "<!-- rules:start: generated from policies/ by `python -m kgen.check.docs README.md`; do not edit -->"
+README_END = "<!-- rules:end -->"
+
+#: A rule's area in README's overview: the first of its tags that names one ("security" only when no other does).
+_AREAS: dict[str, str] = {
+    "syntax": "parsing and API",
+    "schema": "parsing and API",
+    "api": "parsing and API",
+    "resources": "resources",
+    "probes": "probes",
+    "autoscaling": "autoscaling",
+    "availability": "availability",
+    "batch": "jobs",
+    "pss-baseline": "Pod Security Standards",
+    "pss-restricted": "Pod Security Standards",
+    "pod-security": "Pod Security Standards",
+    "rbac": "access control (RBAC)",
+    "service-accounts": "service accounts",
+    "images": "images",
+    "supply-chain": "images",
+    "secrets": "configuration",
+    "correctness": "configuration",
+    "network": "network",
+    "portability": "network",
+    "hygiene": "hygiene",
+    "suppression": "suppression",
+    "security": "other security",
+}
+
+
+def _area(policy: Policy) -> str:
+    named = [tag for tag in policy.tags if tag != "security"] + (["security"] if "security" in policy.tags else [])
+    return next((_AREAS.get(tag, tag) for tag in named), "other")
+
+
+def readme_rules(policies: list[Policy]) -> str:
+    """README's rule overview, markers included: the count and the rules by area, from the policy files."""
+    areas: dict[str, list[Policy]] = {}
+    for policy in policies:
+        areas.setdefault(_area(policy), []).append(policy)
+    order = list(dict.fromkeys(_AREAS.values()))
+    ranked = sorted(areas, key=lambda area: (order.index(area) if area in order else len(order), area))
+    off = sum(1 for policy in policies if not policy.enabled)
+    out = [
+        README_START,
+        f"**Rules.** {len(policies)} rules ({len(policies) - off} on by default, {off} off until switched on), "
+        "each a file in [`policies/`](policies/):",
+        "",
+        "| area | rules |",
+        "|---|---|",
+    ]
+    for area in ranked:
+        names = ", ".join(
+            f"[`{p.id}`](docs/rules.md#{p.id})" + ("" if p.enabled else " (off)") for p in sorted(areas[area], key=lambda p: p.id)
+        )
+        out.append(f"| {area} | {names} |")
+    out.append(README_END)
+    return "\n".join(out) + "\n"
+
+
+def splice_readme(text: str, block: str) -> str:
+    """``text`` with the part between the rules markers (markers included) replaced by ``block``."""
+    start, end = text.find(README_START), text.find(README_END)
+    if start == -1 or end < start:
+        raise KgenError(f"the README has no rules block: a line {README_START!r}, then {README_END!r}")
+    stop = end + len(README_END)
+    if text[stop : stop + 1] == "\n":
+        stop += 1
+    return text[:start] + block + text[stop:]
+
+
+def write_readme(path: Path) -> None:
+    """Rewrite the README's rules block from the shipped policy files."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(splice_readme(text, readme_rules(load_policy_dirs([builtin_policy_dir()]))), encoding="utf-8")
+
+
+if __name__ == "__main__":  # python -m kgen.check.docs README.md
+    import sys
+
+    write_readme(Path(sys.argv[1] if len(sys.argv) > 1 else "README.md"))
