@@ -19,12 +19,12 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     resolved = "" if image.strip().startswith(name.full) else f" (as {name.full})"
     if not allowed:
         why = (
-            "no registry is allowed yet: list the registries the cluster may pull from in "
+            "; no registry is allowed yet: list the registries the cluster may pull from in "
             ".kgen.yaml rules.image-registry-untrusted.params.allowed"
         )
     else:
-        why = f"which is not among the allowed registries ({', '.join(allowed)})"
+        why = f", which is not among the allowed registries ({', '.join(allowed)})"
     yield Violation(
-        f'container "{target.container_name}" image {image} is pulled from {name.registry}{resolved}, {why}',
+        f'container "{target.container_name}" image {image} is pulled from {name.registry}{resolved}{why}',
         ("image",),
     )
