@@ -50,6 +50,15 @@ class Logic(Protocol):
 #: JSON Schema formats a parameter may declare: ``quantity`` is a Kubernetes quantity.
 PARAM_FORMATS = jsonschema.FormatChecker(formats=())
 PARAM_FORMATS.checks("quantity")(is_quantity)
+
+
+@PARAM_FORMATS.checks("regex", raises=re.error)
+def _is_regex(value: object) -> bool:
+    """``format: regex`` (inside a parameter's items or properties): a pattern Python's re compiles."""
+    if isinstance(value, str):
+        re.compile(value)
+    return True
+
 _QUANTITY_KEYWORDS = ("quantityMinimum", "quantityMaximum")
 _META_SCHEMA = jsonschema.Draft7Validator(jsonschema.Draft7Validator.META_SCHEMA)
 
