@@ -28,11 +28,14 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     if pod.user_namespace and pod.version >= (1, 35):
         return  # hostUsers: false: root in the pod's own user namespace is not root on the node
     for problem in run_as_user(pod):
-        yield Violation(
-            f"{problem.message}: the process runs as root unless the image's user is overridden",
-            (*spec_path, *problem.path),
-            container=problem.container,
-        )
+        if problem.container is None:
+            message = (
+                "the pod sets runAsUser: 0: its containers without a runAsUser of their own run as root, and "
+                "Pod Security restricted refuses the pod even when every container sets its own"
+            )
+        else:
+            message = f'container "{problem.container}" runs as root (runAsUser: 0)'
+        yield Violation(message, (*spec_path, *problem.path), container=problem.container)
     pod_context = pod.security_context
     for ref in pod.containers:
         own = ref.data.get("securityContext")
