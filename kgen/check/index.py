@@ -28,7 +28,9 @@ def is_indexed(entry: "ObjectEntry") -> bool:
     """Kept whole in the index: every pod-template workload (custom kinds included), HPA and PDB."""
     if entry.kind == "Service" and entry.group == "":  # which workloads a Service sends traffic to
         return True
-    return entry.kind in RELATION_KINDS or (entry.workload is not None and entry.workload.template_path is not None)
+    if entry.kind in RELATION_KINDS or entry.kind == "ServiceAccount":  # ServiceAccounts: do pods mount their tokens
+        return True
+    return entry.workload is not None and entry.workload.template_path is not None
 
 
 @dataclass
@@ -108,6 +110,7 @@ class ObjectIndex:
     _pdbs_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     _namespaces: dict[str, ObjectEntry] = field(default_factory=dict)  # core Namespaces by name
     _services_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)  # core Services with a selector
+    _service_accounts: dict[tuple[str, str], ObjectEntry] = field(default_factory=dict)  # (namespace, name)
     #: RBAC bindings by the role they grant: (kind, namespace or "" for a ClusterRole, name).
     _bindings_by_role: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
     aggregating_roles: list[ObjectEntry] = field(default_factory=list)  # ClusterRoles with an aggregationRule
@@ -122,7 +125,10 @@ class ObjectIndex:
             if isinstance(selector, Mapping) and selector:
                 self._services_by_namespace.setdefault(entry.namespace, []).append(entry)
             return
-        if entry.kind == "HorizontalPodAutoscaler":
+        if entry.kind == "ServiceAccount":
+            if entry.group == "":
+                self._service_accounts.setdefault((entry.namespace, entry.ref.name), entry)
+        elif entry.kind == "HorizontalPodAutoscaler":
             self.hpas.append(entry)
             target = scale_target(entry)
             if target is not None:
@@ -159,6 +165,10 @@ class ObjectIndex:
 
     def has(self, key: Key) -> bool:
         return key in self.keys
+
+    def service_account(self, namespace: str, name: str) -> ObjectEntry | None:
+        """The checked ServiceAccount of that name in that namespace (the first one read), if any."""
+        return self._service_accounts.get((namespace, name))
 
     def hpas_for(self, workload: ObjectEntry) -> Iterator[ObjectEntry]:
         """HPAs whose scaleTargetRef names this workload: same namespace, API group, kind and name."""

@@ -27,6 +27,7 @@ spec:
       labels: {app: web}
     spec:
       securityContext: {runAsNonRoot: true}
+      automountServiceAccountToken: false
       containers:
         - name: web
           image: ghcr.io/acme/web:1.4.2
@@ -90,7 +91,10 @@ spec:
         allowPrivilegeEscalation: false
         readOnlyRootFilesystem: true
         capabilities: {drop: [ALL]}
+  automountServiceAccountToken: false
 """
+#: UNTAGGED_POD also gets naked-pod (info): a Pod that runs to completion with no controller.
+NAKED = ("naked-pod", 2, 1)
 
 
 def invoke(*args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -127,7 +131,8 @@ def test_stdin_is_reported_as_stdin() -> None:
     data = json.loads(out)
     assert code == 1
     assert [(f["file"], f["line"], f["column"], f["rule"]) for f in data["findings"]] == [
-        ("<stdin>", 10, 7, "image-tag-mutable")
+        ("<stdin>", 2, 1, "naked-pod"),
+        ("<stdin>", 10, 7, "image-tag-mutable"),
     ]
 
 
@@ -161,7 +166,7 @@ def test_list_kind_items_are_checked_with_their_own_positions(tmp_path: Path) ->
     items = "apiVersion: v1\nkind: List\nitems:\n  - " + body[0] + "\n" + "".join(f"    {line}\n" for line in body[1:])
     path = write(tmp_path, "list.yaml", items)
     result = run_check(CheckOptions(paths=(str(path),), discover_config=False))
-    assert [(f.rule, f.line, f.column) for f in result.active] == [("image-tag-mutable", 13, 11)]
+    assert [(f.rule, f.line, f.column) for f in result.active] == [("naked-pod", 5, 5), ("image-tag-mutable", 13, 11)]
 
 
 def test_yaml_invalid_does_not_stop_other_files(tmp_path: Path) -> None:
@@ -170,6 +175,7 @@ def test_yaml_invalid_does_not_stop_other_files(tmp_path: Path) -> None:
     result = run_check(CheckOptions(paths=(str(tmp_path),), discover_config=False))
     assert [(Path(f.file).name, f.rule) for f in result.active] == [
         ("a.yaml", "yaml-invalid"),
+        ("b.yaml", "naked-pod"),
         ("b.yaml", "image-tag-mutable"),
     ]
 
@@ -202,16 +208,16 @@ def test_config_overrides_severity_params_and_switches(tmp_path: Path) -> None:
         "rules:\n  image-tag-mutable: error\n  cpu-limits-missing: {severity: warning}\n",
     )
     result = run_check(CheckOptions(paths=(str(path),), config_path=config))
-    assert [(f.rule, f.severity) for f in result.active] == [("image-tag-mutable", "error")]
+    assert [(f.rule, f.severity) for f in result.active] == [("naked-pod", "info"), ("image-tag-mutable", "error")]
     off = write(tmp_path, "off.yaml", "rules:\n  image-tag-mutable: off\n")
-    assert run_check(CheckOptions(paths=(str(path),), config_path=off)).active == ()
+    assert [(f.rule, f.line, f.column) for f in run_check(CheckOptions(paths=(str(path),), config_path=off)).active] == [NAKED]
 
 
 def test_config_is_found_in_parent_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, ".kgen.yaml", "rules:\n  image-tag-mutable: false\n")
     path = write(tmp_path, "deep/er/pod.yaml", UNTAGGED_POD)
     monkeypatch.chdir(tmp_path / "deep" / "er")
-    assert run_check(CheckOptions(paths=(str(path),))).active == ()
+    assert [(f.rule, f.line, f.column) for f in run_check(CheckOptions(paths=(str(path),))).active] == [NAKED]
 
 
 def test_rule_parameter_from_config(tmp_path: Path) -> None:
@@ -222,7 +228,7 @@ def test_rule_parameter_from_config(tmp_path: Path) -> None:
     assert [(f.rule, f.line, f.message) for f in result.active] == [
         (
             "hpa-max-replicas-high",
-            41,
+            42,
             "maxReplicas is 60, above 50; a runaway metric could scale this far and exhaust the "
             "cluster or the services behind it",
         )
@@ -263,9 +269,12 @@ def test_suppressed_findings_are_counted_and_shown_on_request(tmp_path: Path) ->
     code, out, _ = invoke(str(path), "--format", "json")
     data = json.loads(out)
     assert code == 0
-    assert data["findings"] == [] and data["summary"]["suppressed"] == 1
+    assert [f["rule"] for f in data["findings"]] == ["naked-pod"] and data["summary"]["suppressed"] == 1
     _, shown, _ = invoke(str(path), "--format", "json", "--show-suppressed")
-    assert [(f["rule"], f["suppressed"]) for f in json.loads(shown)["findings"]] == [("image-tag-mutable", True)]
+    assert [(f["rule"], f["suppressed"]) for f in json.loads(shown)["findings"]] == [
+        ("naked-pod", False),
+        ("image-tag-mutable", True),
+    ]
 
 
 def test_output_file_is_written(tmp_path: Path) -> None:
