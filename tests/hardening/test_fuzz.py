@@ -96,7 +96,7 @@ yamlish_bytes = st.lists(
 ).map(b"".join)
 
 
-@fuzz_settings(25)
+@fuzz_settings(15)
 @given(st.one_of(st.binary(max_size=300), yamlish_bytes))
 def test_random_bytes_through_check_and_diff(data: bytes) -> None:
     path = write("bytes.yaml", data)
@@ -148,7 +148,7 @@ def dump(value: Any, style: str) -> str:
     return yaml.safe_dump(value, default_flow_style=flow, allow_unicode=style != "mixed", sort_keys=False)
 
 
-@fuzz_settings(20)
+@fuzz_settings(12)
 @given(st.lists(st.one_of(manifests, trees), min_size=1, max_size=3), st.sampled_from(["block", "flow", "mixed", "json"]), st.data())
 def test_random_yaml_trees_through_check_and_diff(documents: list[Any], style: str, data: st.DataObject) -> None:
     texts = [dump(d, style) for d in documents]
@@ -220,7 +220,7 @@ def mutate(document: Any, rng: random.Random, count: int) -> Any:
     return document
 
 
-@fuzz_settings(15)
+@fuzz_settings(10)
 @given(st.integers(0, len(CORPUS_DOCUMENTS) - 1), st.integers(0, 2**32), st.integers(1, 6), st.sampled_from(["yaml", "json"]))
 def test_mutated_corpus_manifests_through_check_and_diff(index: int, seed: int, count: int, style: str) -> None:
     name, original = CORPUS_DOCUMENTS[index]

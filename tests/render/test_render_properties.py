@@ -22,7 +22,7 @@ from kgen.resources import load_schema
 
 from tests.conftest import examples
 
-SETTINGS = settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VALIDATOR = jsonschema.Draft7Validator(load_schema("profile.schema.json"))
 SCHEMAS = KubeSchemas(latest_version())
 
