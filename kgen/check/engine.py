@@ -322,9 +322,8 @@ class FileChecker:
         cross = [rule for rule in self.rules.cross_rules if any(True for _ in targets.for_policy(rule.policy))]
         if cross or (self.rules.cross_rules and is_indexed(entry)):
             for rule in cross:
-                for pattern in rule.paths:
-                    resolved = _at_places(pattern, entry)
-                    for path in _expand(resolved, entry.data) if resolved is not None else ():
+                for target in targets.for_policy(rule.policy):
+                    for path in _reported(rule.paths, target):
                         entry.positions[path] = document.position(entry.base + path)
             result.kept.append(entry)
         else:
@@ -617,6 +616,20 @@ def _format_message(template: str, target: Target, params: Mapping[str, Any]) ->
         container=target.container.name if target.container else "",
     )
     return string.Formatter().vformat(template, (), values)
+
+
+def _reported(patterns: tuple[FieldPath, ...], target: Target) -> Iterator[FieldPath]:
+    """Where a cross-object rule's findings on ``target`` may point, from the object: the target itself,
+    and each ``crossObject.reports`` path (from the target; one starting at a place, from the object)."""
+    yield target.path
+    for pattern in patterns:
+        resolved = _at_places(pattern, target.entry)
+        if resolved is None:
+            continue
+        if pattern and is_place(pattern[0]):
+            yield from _expand(resolved, target.obj)
+        else:
+            yield from (target.path + path for path in _expand(resolved, target.data))
 
 
 def _at_places(pattern: FieldPath, entry: ObjectEntry) -> FieldPath | None:

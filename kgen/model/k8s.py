@@ -95,15 +95,6 @@ BUILTIN_SHAPES: dict[str, WorkloadShape] = {
     "CronJob": WorkloadShape(("spec", "jobTemplate", "spec", "template", "spec"), run_to_completion=True),
 }
 
-#: kind -> path of its pod spec, for the built-in workload kinds.
-POD_SPEC_PATHS: dict[str, FieldPath] = {kind: shape.pod_spec_path for kind, shape in BUILTIN_SHAPES.items()}
-
-#: Kinds whose pods run to completion: no liveness/readiness expected.
-RUN_TO_COMPLETION = frozenset(kind for kind, shape in BUILTIN_SHAPES.items() if shape.run_to_completion)
-
-#: Kinds whose replica count comes from spec.replicas (default 1).
-REPLICATED = frozenset(kind for kind, shape in BUILTIN_SHAPES.items() if shape.replicas_path is not None)
-
 
 @dataclass(frozen=True)
 class WorkloadKind:

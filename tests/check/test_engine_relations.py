@@ -6,6 +6,8 @@ from pathlib import Path
 
 from kgen.check.engine import CheckOptions, run_check
 
+import pytest
+
 from tests.check.support import check, deployment, loc, of, where, write
 
 
@@ -98,3 +100,40 @@ def test_relations_across_files(tmp_path: Path) -> None:
 
     alone = run_check(CheckOptions(paths=(str(hpa),), discover_config=False))
     assert where(alone, *rules) == [("hpa-target-missing", *loc(hpa_text, "name: web}"))]
+
+
+def test_cross_object_findings_are_located_while_the_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """crossObject.reports paths are taken from each target (a pod spec's serviceAccountName), so no
+    document is read a second time to place a finding."""
+    import kgen.check.engine as engine
+
+    text = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web, namespace: shop}
+    spec:
+      replicas: 2
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata:
+          labels: {app: web}
+        spec:
+          serviceAccountName: default
+          automountServiceAccountToken: true
+          containers:
+            - name: web
+              image: ghcr.io/acme/web:1.2.3
+    """
+    rules = ("pdb-missing", "default-service-account", "service-account-token-mounted")
+    expected = [
+        ("pdb-missing", *loc(text, "labels:")),
+        ("default-service-account", *loc(text, "serviceAccountName:")),
+        ("service-account-token-mounted", *loc(text, "automountServiceAccountToken:")),
+    ]
+    assert where(check(tmp_path, text), *rules) == expected
+
+    def reread(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a cross-object finding was not located from the positions taken at read time")
+
+    monkeypatch.setattr(engine, "load_document_at", reread)
+    assert where(check(tmp_path, text), *rules) == expected
