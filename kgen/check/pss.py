@@ -305,20 +305,28 @@ def host_path(written: str) -> str:
     return path
 
 
-def _host_path_danger(path: str) -> str | None:
+def _host_path_danger(path: str, read_only: bool) -> tuple[str, str] | None:
+    """(why, severity) for a path that hands over the node; a socket is reachable on a read-only mount too."""
     if path in RUNTIME_SOCKETS or path in RUNTIME_SOCKET_DIRS:
-        return "the container runtime's socket: whoever reaches it starts privileged containers on the node"
+        return "the container runtime's socket: whoever reaches it starts privileged containers on the node", "error"
     if path in SENSITIVE_HOST_PATHS:
-        return "the node's own system files (its configuration, processes, runtime sockets or kubelet credentials)"
+        why = "the node's own system files (its configuration, processes, runtime sockets or kubelet credentials)"
+        if read_only:
+            return why + ", mounted read-only: still readable", "warning"
+        return why, "error"
     return None
 
 
 def host_path_volumes(pod: Pod) -> Iterator[Problem]:
     mounts: dict[str, list[str]] = {}
+    mounted: set[str] = set()
     for c in pod.containers:
         for mount in _list(c.data.get("volumeMounts")):
             mount = _mapping(mount)
-            if isinstance(mount.get("name"), str) and mount.get("readOnly") is not True:
+            if not isinstance(mount.get("name"), str):
+                continue
+            mounted.add(mount["name"])
+            if mount.get("readOnly") is not True:
                 mounts.setdefault(mount["name"], []).append(f"{_who(c)} mounts it writable at {mount.get('mountPath')}")
     for index, volume in enumerate(_list(pod.spec.get("volumes"))):
         volume = _mapping(volume)
@@ -329,13 +337,14 @@ def host_path_volumes(pod: Pod) -> Iterator[Problem]:
         where = host_path(written) if isinstance(written, str) and written.strip() else ""
         name = volume.get("name")
         message = f'volume "{name}" mounts the node\'s {where or "file system"} (hostPath)'
-        danger = _host_path_danger(where) if where else None
-        if danger:
-            message += f": {danger}"
         writable = mounts.get(name, []) if isinstance(name, str) else []
+        read_only = name in mounted and not writable
+        danger = _host_path_danger(where, read_only) if where else None
+        if danger:
+            message += f": {danger[0]}"
         if writable:
             message += "; " + ", ".join(writable)
-        yield Problem(("volumes", index, "hostPath"), message, severity="error" if danger else None)
+        yield Problem(("volumes", index, "hostPath"), message, severity=danger[1] if danger else None)
 
 
 def host_ports(pod: Pod) -> Iterator[Problem]:
@@ -613,7 +622,7 @@ def restricted_volumes(pod: Pod) -> Iterator[Problem]:
         kind = sources[0]
         yield Problem(
             ("volumes", index, kind),
-            f'volume "{volume.get("name")}" is a {kind} volume; Pod Security restricted allows only '
+            f'volume "{volume.get("name")}" is of type {kind}; Pod Security restricted allows only '
             f"{', '.join(sorted(ALLOWED_VOLUME_TYPES))}",
             rule="host-path-volume" if kind == "hostPath" else None,
         )

@@ -68,3 +68,18 @@ def test_podsecurity_restricted_does_not_report_it_twice(tmp_path: Path) -> None
     text = pod("    - {name: a, hostPath: {path: /srv}}\n")
     result = check(tmp_path, text, config_path=tmp_path / ".kgen.yaml")
     assert [(f.rule, f.line) for f in of(result, RULE, "volume-type-restricted")] == [(RULE, loc(text, "{name: a,")[0])]
+
+
+def test_the_nodes_root_read_only_is_a_warning_a_socket_is_not(tmp_path: Path) -> None:
+    text = pod(
+        "    - {name: root, hostPath: {path: /}}\n    - {name: sock, hostPath: {path: /var/run/crio/crio.sock}}\n",
+        "[{name: root, mountPath: /host, readOnly: true}, {name: sock, mountPath: /crio.sock, readOnly: true}]",
+    )
+    assert found(tmp_path, text) == [
+        (*loc(text, "hostPath", 1), "warning",
+         "volume \"root\" mounts the node's / (hostPath): the node's own system files (its configuration, processes, "
+         "runtime sockets or kubelet credentials), mounted read-only: still readable"),
+        (*loc(text, "hostPath", 2), "error",
+         "volume \"sock\" mounts the node's /var/run/crio/crio.sock (hostPath): the container runtime's socket: "
+         "whoever reaches it starts privileged containers on the node"),
+    ]

@@ -28,7 +28,7 @@ def test_in_tree_sources_one_finding_each_and_podsecurity_baseline_switches_it_o
     """
     assert [(f.line, f.column, f.severity, f.message) for f in of(check(tmp_path, text), RULE)] == [
         (*loc(text, "iscsi"), "warning",
-         'volume "data" is a iscsi volume; Pod Security restricted allows only configMap, csi, downwardAPI, '
+         'volume "data" is of type iscsi; Pod Security restricted allows only configMap, csi, downwardAPI, '
          "emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret"),
     ]
     (tmp_path / ".kgen.yaml").write_text("podSecurity: baseline\n")
