@@ -80,6 +80,10 @@ class Mapping:
     same: bool = True  # False: same intent, knowingly different threshold or scope
     params: tuple[tuple[str, str, Any], ...] = ()  # (rule, param, value) to match the peer's setting
     implied_by: tuple[str, ...] = ()  # kgen rules whose finding stands for this one (kgen reports it instead)
+    #: The peer reports a binding; kgen reports the bound role's rule and names the binding in the message,
+    #: so a kgen finding that names a binding of the case stands for the binding's report.
+    via_binding: bool = False
+    kubernetes_version: str | None = None  # judge kgen at this version (the peer follows an older API server)
 
 
 def _m(peer: str, check: str, rules: str | tuple[str, ...], reason: str, **kw: Any) -> Mapping:
@@ -164,6 +168,97 @@ MAPPINGS: tuple[Mapping, ...] = (
     _m("checkov", "ImageTagFixed", "image-tag-mutable", "CKV_K8S_14: both flag :latest and untagged images; a digest passes", kinds=W),
     _m("checkov", "RootContainers", "run-as-root", "CKV_K8S_23: both require runAsNonRoot or runAsUser above 0, container overriding pod", kinds=W),
     _m("checkov", "MinimizeCapabilities", "capabilities-not-dropped", "CKV_K8S_37: both require capabilities.drop to contain ALL", kinds=W, implied_by=("privileged-container",)),
+    # Pod Security Standards (kgen follows admission's controls; where a peer's check is narrower, same=False)
+    _m("kube-linter", "host-network", "host-namespaces", "both flag hostNetwork: true", kinds=W),
+    _m("kube-linter", "host-pid", "host-namespaces", "both flag hostPID: true", kinds=W),
+    _m("kube-linter", "host-ipc", "host-namespaces", "both flag hostIPC: true", kinds=W),
+    _m("kube-linter", "docker-sock", "host-path-volume",
+       "both flag a hostPath of the Docker socket; kgen reports every hostPath (the baseline control), the socket at error",
+       kinds=W, same=False),
+    _m("kube-linter", "sensitive-host-mounts", "host-path-volume",
+       "both flag hostPath mounts of the node's system folders; kgen reports every hostPath, once per volume", kinds=W, same=False),
+    _m("kube-linter", "unsafe-proc-mount", "proc-mount-unmasked", "both flag procMount Unmasked", kinds=W),
+    _m("kube-linter", "unsafe-sysctls", "unsafe-sysctls",
+       "both flag unsafe sysctls; kube-linter a list of known-unsafe prefixes, kgen anything outside admission's safe set",
+       kinds=W, same=False),
+    _m("polaris", "hostNetworkSet", "host-namespaces", "both flag hostNetwork: true"),
+    _m("polaris", "hostPIDSet", "host-namespaces", "both flag hostPID: true"),
+    _m("polaris", "hostIPCSet", "host-namespaces", "both flag hostIPC: true"),
+    _m("polaris", "hostPortSet", "host-port", "both flag a container hostPort; 0 is no host port for both"),
+    _m("polaris", "hostPathSet", "host-path-volume", "both flag any hostPath volume"),
+    _m("polaris", "procMount", "proc-mount-unmasked", "both flag a procMount other than Default"),
+    _m("polaris", "hostProcess", "host-process", "both flag windowsOptions.hostProcess: true"),
+    _m("polaris", "dangerousCapabilities", "capabilities-added",
+       "both flag ALL, SYS_ADMIN and NET_ADMIN added; kgen any capability outside admission's sets", same=False),
+    _m("checkov", "ShareHostPID", "host-namespaces", "CKV_K8S_17: both flag hostPID: true", kinds=W),
+    _m("checkov", "ShareHostIPC", "host-namespaces", "CKV_K8S_18: both flag hostIPC: true", kinds=W),
+    _m("checkov", "SharedHostNetworkNamespace", "host-namespaces", "CKV_K8S_19: both flag hostNetwork: true", kinds=W),
+    _m("checkov", "HostPort", "host-port", "CKV_K8S_26: both flag a container hostPort", kinds=W),
+    _m("checkov", "DockerSocketVolume", "host-path-volume",
+       "CKV_K8S_27: both flag a hostPath of the Docker socket; kgen every hostPath", kinds=W, same=False),
+    _m("checkov", "AllowedCapabilitiesSysAdmin", "capabilities-added", "CKV_K8S_39: both flag SYS_ADMIN added", kinds=W),
+    _m("checkov", "AllowedCapabilities", "capabilities-added",
+       "CKV_K8S_25: Checkov flags any added capability, kgen those outside admission's sets (NET_BIND_SERVICE passes)",
+       kinds=W, same=False),
+    _m("checkov", "Seccomp", "seccomp-profile",
+       "CKV_K8S_31: both want RuntimeDefault or Localhost; Checkov also reads the old annotations, which admission ignores from 1.19",
+       kinds=W, same=False),
+    # workload availability and hygiene
+    _m("kube-linter", "job-ttl-seconds-after-finished", "job-ttl-missing",
+       "both flag a standalone Job without ttlSecondsAfterFinished; kube-linter also flags a CronJob's jobTemplate that sets it, kgen does not",
+       kinds=frozenset({"Job", "CronJob"}), same=False),
+    _m("kube-linter", "no-anti-affinity", "spread-missing",
+       "both flag replicas with no host anti-affinity selecting their own pods; kgen also accepts a topology spread constraint or a zone key",
+       kinds=frozenset({"Deployment", "DeploymentConfig"}), same=False),
+    _m("kube-linter", "no-rolling-update-strategy", "rolling-update-unsafe",
+       "both flag a Deployment that does not roll; kube-linter any strategy type but RollingUpdate, kgen Recreate or an all-replica maxUnavailable on a Deployment a Service selects",
+       kinds=frozenset({"Deployment", "DeploymentConfig"}), same=False),
+    _m("kube-linter", "pdb-unhealthy-pod-eviction-policy", "pdb-unhealthy-eviction-policy",
+       "both flag a PDB without unhealthyPodEvictionPolicy; an explicit IfHealthyBudget passes both", kinds=PDB),
+    _m("kube-linter", "exposed-services", "service-exposed", "both flag NodePort and LoadBalancer Services", kinds=frozenset({"Service"})),
+    _m("kube-linter", "use-namespace", "default-namespace", "both flag an object with no namespace or the default one; kube-linter only workloads and Services",
+       kinds=frozenset({"Deployment", "Service"})),
+    _m("polaris", "topologySpreadConstraint", "spread-missing",
+       "both want replicas spread; Polaris asks every pod template for a topologySpreadConstraints entry, kgen only replicated workloads and accepts a host anti-affinity",
+       same=False),
+    _m("kube-score", "CronJob has deadline", "cronjob-deadline-missing", "both flag a CronJob without startingDeadlineSeconds", kinds=frozenset({"CronJob"})),
+    _m("kube-score", "Deployment Strategy", "rolling-update-unsafe", "both flag Recreate on a Deployment a Service targets", kinds=frozenset({"Deployment"})),
+    _m("kube-score", "Deployment has host PodAntiAffinity", "spread-missing",
+       "both flag replicas with no host anti-affinity selecting their own pods; kgen also accepts a topology spread constraint or a zone key",
+       kinds=frozenset({"Deployment"})),
+    _m("kube-score", "StatefulSet has host PodAntiAffinity", "spread-missing",
+       "both flag replicas with no host anti-affinity selecting their own pods; kgen also accepts a topology spread constraint or a zone key, "
+       "and takes an unset replicas as the API server's 1 (kube-score reports it)",
+       kinds=frozenset({"StatefulSet"}), same=False),
+    _m("kube-score", "Container Ephemeral Storage Request and Limit", "ephemeral-storage-unbounded",
+       "both want an ephemeral-storage limit; kube-score also a request, kgen also an emptyDir sizeLimit", kinds=W, same=False),
+    _m("kube-score", "Service Type", "service-exposed", "both flag a NodePort Service; kgen also LoadBalancer", kinds=frozenset({"Service"})),
+    _m("checkov", "DefaultNamespace", "default-namespace",
+       "CKV_K8S_21: both flag a namespaced object with no namespace or the default one, not the default ServiceAccount or the Service kubernetes"),
+)
+#: Off-by-default kgen rules that a pair needs: the benchmark's config switches them on.
+SWITCHED_ON = ("service-exposed", "default-namespace", "ephemeral-storage-unbounded")
+BINDINGS, ROLES = frozenset({"RoleBinding", "ClusterRoleBinding"}), frozenset({"Role", "ClusterRole"})
+MAPPINGS += (
+    # access control (RBAC): kgen reports the role's rule and names the bindings that grant it
+    _m("kube-linter", "wildcard-in-rules", "rbac-wildcard", 'both flag "*" in a Role or ClusterRole rule', kinds=ROLES),
+    _m("kube-linter", "cluster-admin-role-binding", "rbac-cluster-admin", "both flag a ClusterRoleBinding to cluster-admin", kinds=BINDINGS),
+    _m("kube-linter", "access-to-secrets", "rbac-secrets-read",
+       "both flag a binding to a role that reads secrets; kgen reports the role's rule, naming the binding, and not create or delete",
+       kinds=BINDINGS, via_binding=True, same=False),
+    _m("kube-linter", "access-to-create-pods", "rbac-escalation",
+       "both flag a binding to a role that creates pods or workloads; kgen reports the role's rule, naming the binding",
+       kinds=BINDINGS, via_binding=True),
+    _m("polaris", "clusterrolePodExecAttach", "rbac-pod-exec",
+       "both flag exec or attach in a ClusterRole; Polaris counts get, which grants exec only before Kubernetes 1.35 (judged at 1.34), "
+       "and exempts the names admin, edit and cluster-admin", kubernetes_version="1.34", same=False),
+    _m("polaris", "rolePodExecAttach", "rbac-pod-exec", "both flag exec or attach in a Role (judged at 1.34, where get suffices)",
+       kubernetes_version="1.34"),
+    _m("checkov", "WildcardRoles", "rbac-wildcard", 'CKV_K8S_49: both flag "*" in a rule (Checkov reads only the first rule)', kinds=ROLES),
+    _m("checkov", "RbacEscalateRoles", "rbac-escalation",
+       "CKV_K8S_158: both flag escalate on roles or clusterroles; kgen also bind, impersonate, token and workload creation", kinds=ROLES, same=False),
+    _m("checkov", "RbacBindRoleBindings", "rbac-escalation",
+       "CKV_K8S_157 flags bind on rolebindings; the API server checks bind on roles and clusterroles, which kgen flags", kinds=ROLES, same=False),
 )
 MAPPING_BY_KEY = {(m.peer, m.check): m for m in MAPPINGS}
 
@@ -376,7 +471,8 @@ def collect_polaris(root: Path, out: Collected) -> None:
             if path.name == "check.yaml" or "mutated" in path.name or path.suffix not in (".yaml", ".yml", ".json"):
                 continue
             if path.name.startswith(("failure", "success")):
-                out.cases.append(Case("polaris", folder.name, path, root, "file", int("failure" in path.name), params=mapping.params))
+                out.cases.append(Case("polaris", folder.name, path, root, "file", int("failure" in path.name), params=mapping.params,
+                                      kubernetes_version=mapping.kubernetes_version))
 
 
 _GO_TEST = re.compile(r"^func (Test\w+)\(t \*testing\.T\) \{\n(.*?)^\}", re.S | re.M)
@@ -545,6 +641,8 @@ class Kgen:
             for rule, name, value in params:
                 rules[rule]["params"][name] = value
             path = self.workdir / f"kgen-{len(self.configs)}.yaml"
+            for rule in SWITCHED_ON:
+                rules[rule]["enabled"] = True
             data: dict[str, Any] = {"workloads": [OPENSHIFT_WORKLOAD]}
             if rules:
                 data["rules"] = dict(rules)
@@ -614,12 +712,20 @@ def judge(case: Case, kgen: Kgen) -> Verdict:
     if case.mode == "doc":
         scope &= {case.doc}
     relevant = []
+    bindings = [d for d in docs if d.index in scope and d.kind in ("RoleBinding", "ClusterRoleBinding")] if mapping.via_binding else []
     for finding in result:
         doc = doc_of_line(docs, finding.line)
         if finding.rule in rules and doc is not None and doc.index in scope and case.container in (None, finding.container):
             relevant.append((doc.index, finding))
+        elif finding.rule in rules and doc is not None and any(_names_binding(finding.message, b) for b in bindings):
+            relevant.append((doc.index, finding))
     got = int(bool(relevant))
     return Verdict(case, mapping, got == case.expected, got, [f for _, f in relevant])
+
+
+def _names_binding(message: str, binding: Doc) -> bool:
+    """kgen's RBAC messages name a binding as ``by RoleBinding ns/name`` or ``by ClusterRoleBinding name``."""
+    return re.search(rf"by {binding.kind} (\S+/)?{re.escape(binding.name)} to ", message) is not None
 
 
 def describe_expected(case: Case) -> str:

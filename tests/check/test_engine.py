@@ -28,6 +28,7 @@ spec:
     spec:
       securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
       automountServiceAccountToken: false
+      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]
       containers:
         - name: web
           image: ghcr.io/acme/web:1.4.2
@@ -69,6 +70,7 @@ metadata:
   namespace: shop
 spec:
   maxUnavailable: 1
+  unhealthyPodEvictionPolicy: AlwaysAllow
   selector:
     matchLabels: {app: web}
 """
@@ -228,7 +230,7 @@ def test_rule_parameter_from_config(tmp_path: Path) -> None:
     assert [(f.rule, f.line, f.message) for f in result.active] == [
         (
             "hpa-max-replicas-high",
-            42,
+            43,
             "maxReplicas is 60, above 50; a runaway metric could scale this far and exhaust the "
             "cluster or the services behind it",
         )

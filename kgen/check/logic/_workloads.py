@@ -17,6 +17,11 @@ def selects_own_pods(selector: Any, labels: Mapping[str, Any]) -> bool:
     """A term's labelSelector (matchLabels, matchExpressions) selects pods with these labels.
 
     A missing or empty selector counts no pods in a spread constraint or an
-    affinity term, so it spreads nothing.
+    affinity term, so it spreads nothing. A pod template without labels is a
+    fragment (a kustomize patch: the API server refuses a workload whose
+    selector matches no template label), so any non-empty selector is taken
+    to mean its own pods.
     """
-    return bool(labels) and selector_matches(selector, labels, empty_matches_all=False)
+    if not labels:
+        return isinstance(selector, Mapping) and bool(selector.get("matchLabels") or selector.get("matchExpressions"))
+    return selector_matches(selector, labels, empty_matches_all=False)

@@ -34,6 +34,8 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
         return
     metadata = target.obj.get("metadata")
     namespace = metadata.get("namespace") if isinstance(metadata, Mapping) else None
+    if _created_by_kubernetes(kind, metadata, namespace):
+        return
     if namespace is None or namespace == "":
         yield Violation(
             f"{kind} names no metadata.namespace, so it goes to the namespace of whoever applies it "
@@ -42,3 +44,11 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
         )
     elif namespace == "default":
         yield Violation(f"{kind} is in the default namespace", ("metadata", "namespace"))
+
+
+def _created_by_kubernetes(kind: str, metadata: Any, namespace: Any) -> bool:
+    """Objects Kubernetes itself keeps: every namespace's ServiceAccount "default", the Service "kubernetes" in default."""
+    name = metadata.get("name") if isinstance(metadata, Mapping) else None
+    if kind == "ServiceAccount" and name == "default":
+        return True
+    return kind == "Service" and name == "kubernetes" and namespace in (None, "", "default")

@@ -53,7 +53,12 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
         return  # no Service sends traffic to it among the checked objects
     what, path = found
     names = ", ".join(f'"{name}"' for name in services)
-    yield Violation(f"{what}; Service {names} then has no ready endpoint: each rollout is an outage", path)
+    served = f"Service {names} then has" if len(services) == 1 else f"Services {names} then have"
+    yield Violation(f"{what}; {served} no ready endpoint: each rollout is an outage", path)
+
+
+def _all(replicas: int, source: str) -> str:
+    return f"its only replica{source}" if replicas == 1 else f"all {replicas} replicas{source}"
 
 
 def _replicas(entry: ObjectEntry, ctx: Context) -> tuple[int, str] | None:
@@ -75,7 +80,7 @@ def _deployment(spec: Mapping[str, Any], entry: ObjectEntry, ctx: Context) -> tu
     replicas, source = counted
     if kind == "Recreate":
         return (
-            f"strategy Recreate stops all {replicas} replica(s){source} before it starts new ones",
+            f"strategy Recreate stops {_all(replicas, source)} before it starts new ones",
             ("spec", "strategy", "type"),
         )
     if kind != "RollingUpdate":
@@ -95,7 +100,7 @@ def _deployment(spec: Mapping[str, Any], entry: ObjectEntry, ctx: Context) -> tu
     if unavailable < replicas:
         return None
     return (
-        f"rollingUpdate.maxUnavailable {raw_unavailable} lets all {replicas} replica(s){source} "
+        f"rollingUpdate.maxUnavailable {raw_unavailable} lets {_all(replicas, source)} "
         "be unavailable at once",
         ("spec", "strategy", "rollingUpdate", "maxUnavailable"),
     )
@@ -119,7 +124,7 @@ def _statefulset(spec: Mapping[str, Any], entry: ObjectEntry, ctx: Context) -> t
     if unavailable is None or max(unavailable, 1) < replicas:
         return None
     return (
-        f"updateStrategy.rollingUpdate.maxUnavailable {raw} lets all {replicas} replicas{source} "
+        f"updateStrategy.rollingUpdate.maxUnavailable {raw} lets {_all(replicas, source)} "
         "be replaced at once",
         ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable"),
     )
