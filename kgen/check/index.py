@@ -109,7 +109,8 @@ class ObjectIndex:
     _hpas_by_target: dict[Key, list[ObjectEntry]] = field(default_factory=dict)
     _pdbs_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     _namespaces: dict[str, ObjectEntry] = field(default_factory=dict)  # core Namespaces by name
-    _services_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)  # core Services with a selector
+    #: Core Services with a selector, under (namespace, key, value) of their selector's first label.
+    _services_by_label: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
     _service_accounts: dict[tuple[str, str], ObjectEntry] = field(default_factory=dict)  # (namespace, name)
     #: RBAC bindings by the role they grant: (kind, namespace or "" for a ClusterRole, name).
     _bindings_by_role: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
@@ -123,7 +124,8 @@ class ObjectIndex:
         if entry.kind == "Service" and entry.group == "":
             selector = get_path(entry.data, ("spec", "selector"))
             if isinstance(selector, Mapping) and selector:
-                self._services_by_namespace.setdefault(entry.namespace, []).append(entry)
+                key, value = min((str(k), str(v)) for k, v in selector.items())
+                self._services_by_label.setdefault((entry.namespace, key, value), []).append(entry)
             return
         if entry.kind == "ServiceAccount":
             if entry.group == "":
@@ -194,13 +196,12 @@ class ObjectIndex:
         A Service's selector is a plain label map; one that is missing or empty
         selects no pods (its endpoints are managed by hand).
         """
-        labels = pod_labels(workload)
-        if not labels:
-            return
-        for service in self._services_by_namespace.get(workload.namespace, ()):
-            selector = get_path(service.data, ("spec", "selector"))
-            if all(key in labels and str(labels[key]) == str(value) for key, value in selector.items()):
-                yield service
+        labels = {str(key): str(value) for key, value in pod_labels(workload).items()}
+        for pair in labels.items():
+            for service in self._services_by_label.get((workload.namespace, *pair), ()):
+                selector = get_path(service.data, ("spec", "selector"))
+                if all(labels.get(str(key)) == str(value) for key, value in selector.items()):
+                    yield service
 
     def workloads_for(self, pdb: ObjectEntry) -> Iterator[ObjectEntry]:
         selector = get_path(pdb.data, ("spec", "selector"))
