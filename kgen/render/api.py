@@ -88,7 +88,7 @@ def render_text(
 
 
 def _result(loaded: list[LoadedProfile], schemas: KubeSchemas) -> RenderResult:
-    pairs = [(item, obj) for item in loaded for obj in render_profile(item.profile)]
+    pairs = [(item, obj) for item in loaded for obj in render_profile(item.profile, schemas.version)]
     pairs.sort(key=lambda pair: sort_key(pair[1]))
     objects: list[RenderedObject] = []
     owners: dict[str, LoadedProfile] = {}

@@ -28,9 +28,25 @@ def _need(value: T | None, what: str, profile: Profile) -> T:
     return value
 
 
-def render_profile(profile: Profile) -> list[Obj]:
-    """The objects of one app, in no particular order (the emitter sorts)."""
-    return BUILDERS[profile.type](profile)
+def render_profile(profile: Profile, kubernetes_version: str) -> list[Obj]:
+    """The objects of one app for a Kubernetes version, in no particular order (the emitter sorts)."""
+    objects = BUILDERS[profile.type](profile)
+    if _release(kubernetes_version) >= UNHEALTHY_POD_EVICTION_POLICY:
+        for obj in objects:
+            if obj["kind"] == "PodDisruptionBudget":
+                # A pod that is running but not Ready can be evicted whatever the budget, so a
+                # crash-looping pod never blocks a node drain (the default, IfHealthyBudget, lets it).
+                obj["spec"]["unhealthyPodEvictionPolicy"] = "AlwaysAllow"
+    return objects
+
+
+#: The release from which PodDisruptionBudget's unhealthyPodEvictionPolicy is on by default (beta).
+UNHEALTHY_POD_EVICTION_POLICY = (1, 27)
+
+
+def _release(version: str) -> tuple[int, int]:
+    major, _, minor = version.partition(".")
+    return (int(major), int(minor))
 
 
 # -- shared -------------------------------------------------------------------------

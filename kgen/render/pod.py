@@ -136,7 +136,17 @@ def pod_security(profile: Profile) -> Obj:
     if security.fs_group is not None:
         context["fsGroupChangePolicy"] = "OnRootMismatch"
     context["seccompProfile"] = {"type": security.seccomp_profile}
+    low = [port.number for port in profile.ports if port.number < UNPRIVILEGED_PORT_START]
+    if low and security.run_as_non_root:
+        # A non-root process may bind a port below 1024 only where the pod's network namespace
+        # lowers this (containerd 2 does by default, containerd 1.x and CRI-O do not); a safe,
+        # namespaced sysctl that Pod Security admission allows at every level.
+        context["sysctls"] = [{"name": "net.ipv4.ip_unprivileged_port_start", "value": str(min(low))}]
     return context
+
+
+#: The kernel's default first port a process without CAP_NET_BIND_SERVICE may bind.
+UNPRIVILEGED_PORT_START = 1024
 
 
 def toleration(item: Toleration) -> Obj:
