@@ -319,13 +319,13 @@ def _host_path_danger(path: str, read_only: bool) -> tuple[str, str] | None:
 
 def host_path_volumes(pod: Pod) -> Iterator[Problem]:
     mounts: dict[str, list[str]] = {}
-    mounted: set[str] = set()
+    mounted: dict[str, str] = {}  # volume -> the first container that mounts it
     for c in pod.containers:
         for mount in _list(c.data.get("volumeMounts")):
             mount = _mapping(mount)
             if not isinstance(mount.get("name"), str):
                 continue
-            mounted.add(mount["name"])
+            mounted.setdefault(mount["name"], c.name)
             if mount.get("readOnly") is not True:
                 mounts.setdefault(mount["name"], []).append(f"{_who(c)} mounts it writable at {mount.get('mountPath')}")
     for index, volume in enumerate(_list(pod.spec.get("volumes"))):
@@ -344,7 +344,8 @@ def host_path_volumes(pod: Pod) -> Iterator[Problem]:
             message += f": {danger[0]}"
         if writable:
             message += "; " + ", ".join(writable)
-        yield Problem(("volumes", index, "hostPath"), message, severity=danger[1] if danger else None)
+        container = mounted.get(name) if isinstance(name, str) else None
+        yield Problem(("volumes", index, "hostPath"), message, container=container, severity=danger[1] if danger else None)
 
 
 def host_ports(pod: Pod) -> Iterator[Problem]:
