@@ -54,6 +54,7 @@ class Config:
     kubernetes_version: str | None = None
     strict: bool | None = None
     pod_security: str | None = None  # podSecurity: baseline | restricted, the Pod Security level whose rules run
+    complete: bool = False  # complete: true — the checked objects are everything that will be applied
     # where each rule id is named in the file, for "unknown rule" messages
     rule_locations: Mapping[str, Location] = field(default_factory=dict)
     kubernetes_version_location: Location | None = None
@@ -124,6 +125,7 @@ def load_config(path: Path | None) -> Config:
         kubernetes_version=version,
         strict=data.get("strict"),
         pod_security=data.get("podSecurity"),
+        complete=bool(data.get("complete", False)),
         rule_locations=locations,
         kubernetes_version_location=version_location,
         text=text,

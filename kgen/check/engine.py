@@ -241,6 +241,7 @@ class FileChecker:
         self.limits = options.limits
         self.kubernetes_version = setup.kubernetes_version
         self.pod_security = config.pod_security
+        self.complete = config.complete
         self.stamp = Stamper(self.rules)
 
     def check(self, source: Source) -> FileResult:
@@ -309,7 +310,7 @@ class FileChecker:
         if self.schemas is not None:
             self._schema_findings(entry, document, result)
         targets = ObjectTargets.of(entry)
-        context = Context(ObjectIndex(), self.kubernetes_version, self.pod_security)  # single-object rules see no index
+        context = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete)  # single-object rules see no index
         for rule in self.rules.object_rules:
             applied = False
             for target in targets.for_policy(rule.policy):
@@ -497,7 +498,7 @@ class _Merger:
             self.kept.append(entry)
 
     def check_cross(self) -> None:
-        context = Context(self.index, self.checker.kubernetes_version, self.checker.pod_security)
+        context = Context(self.index, self.checker.kubernetes_version, self.checker.pod_security, self.checker.complete)
         pending: dict[int, list[tuple[str, Violation, Target]]] = {}
         for entry in self.kept:
             targets = ObjectTargets.of(entry)

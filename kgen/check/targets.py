@@ -47,6 +47,9 @@ class Context:
     index: ObjectIndex
     kubernetes_version: str
     pod_security: str | None = None  # the Pod Security level .kgen.yaml selects (podSecurity), None: every level
+    #: .kgen.yaml complete: true — the checked objects are the whole set, so a reference to a kind
+    #: none of which was checked is missing too (otherwise the set may be partial and it is not judged).
+    complete: bool = False
 
 
 @dataclass(frozen=True)
