@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from kgen.check.config import CONFIG_NAMES, Config, find_config, load_config, settle_rules
-from kgen.check.index import ObjectEntry, ObjectIndex, is_indexed
+from kgen.check.index import ObjectEntry, ObjectIndex, config_keys_only, is_indexed
 from kgen.check.policy import (
     CompiledPolicy,
     Policy,
@@ -326,7 +326,7 @@ class FileChecker:
                 for target in targets.for_policy(rule.policy):
                     for path in _reported(rule.paths, target):
                         entry.positions[path] = document.position(entry.base + path)
-            result.kept.append(entry)
+            result.kept.append(entry if cross else config_keys_only(entry))  # never a Secret's values
         else:
             result.checked.append(entry.checked())
 

@@ -8,7 +8,7 @@ object only its key is kept, so memory grows with the index, not the tree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Mapping
 
 from kgen.check.result import CheckedObject, ObjectRef
@@ -22,6 +22,8 @@ RELATION_KINDS = frozenset({"HorizontalPodAutoscaler", "PodDisruptionBudget", "N
     {"ClusterRole", "RoleBinding", "ClusterRoleBinding"}  # RBAC: the bindings, and aggregating ClusterRoles
 )
 RBAC_GROUP = "rbac.authorization.k8s.io"
+#: Core kinds pods refer to by name; ConfigMaps and Secrets are kept by their names and keys only.
+CONFIG_KINDS = frozenset({"ConfigMap", "Secret"})
 
 
 def is_indexed(entry: "ObjectEntry") -> bool:
@@ -29,6 +31,8 @@ def is_indexed(entry: "ObjectEntry") -> bool:
     if entry.kind == "Service" and entry.group == "":  # which workloads a Service sends traffic to
         return True
     if entry.kind in RELATION_KINDS or entry.kind == "ServiceAccount":  # ServiceAccounts: do pods mount their tokens
+        return True
+    if entry.kind in CONFIG_KINDS and entry.group == "":  # the keys pods read from them
         return True
     return entry.workload is not None and entry.workload.template_path is not None
 
@@ -78,6 +82,23 @@ class ObjectEntry:
 Key = tuple[str, str, str, str]  # (namespace, group, kind, name)
 
 
+def config_keys_only(entry: ObjectEntry) -> ObjectEntry:
+    """A ConfigMap or Secret as the index keeps it: its name and the names of its keys, never a value.
+
+    The keys of data, binaryData and stringData (the API server merges
+    stringData into data), each mapped to an empty string. Any other object
+    is returned as it is.
+    """
+    if entry.kind not in CONFIG_KINDS or entry.group != "":
+        return entry
+    slim: dict[str, Any] = {"apiVersion": entry.data.get("apiVersion"), "kind": entry.kind}
+    for section in ("data", "binaryData", "stringData"):
+        values = entry.data.get(section)
+        if isinstance(values, Mapping):
+            slim[section] = dict.fromkeys(map(str, values), "")
+    return replace(entry, data=slim, positions={})
+
+
 def scale_target(hpa: ObjectEntry) -> Key | None:
     """The key of the object an HPA's scaleTargetRef names, as the HPA controller resolves it.
 
@@ -115,13 +136,26 @@ class ObjectIndex:
     #: RBAC bindings by the role they grant: (kind, namespace or "" for a ClusterRole, name).
     _bindings_by_role: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
     aggregating_roles: list[ObjectEntry] = field(default_factory=list)  # ClusterRoles with an aggregationRule
+    _kinds: set[tuple[str, str]] = field(default_factory=set)  # (group, kind) of every checked object
+    _services: dict[tuple[str, str], ObjectEntry] = field(default_factory=dict)  # core Services by (namespace, name)
+    #: Core Services by their own labels (what a ServiceMonitor selects): (key, value) and key alone.
+    _services_by_own_label: dict[tuple[str, str], list[ObjectEntry]] = field(default_factory=dict)
+    _services_by_own_label_key: dict[str, list[ObjectEntry]] = field(default_factory=dict)
+    _services_in: dict[str, list[ObjectEntry]] = field(default_factory=dict)  # core Services by namespace
+    #: Pod-template workloads by a label of their pods (what a PodMonitor selects): (key, value) and key alone.
+    _workloads_by_pod_label: dict[tuple[str, str], list[ObjectEntry]] = field(default_factory=dict)
+    _workloads_by_pod_label_key: dict[str, list[ObjectEntry]] = field(default_factory=dict)
+    #: ConfigMaps and Secrets by (kind, namespace, name): the names of their keys (never their values).
+    _config_keys: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
 
     def add_key(self, key: Key) -> None:
         self.keys.add(key)
+        self._kinds.add((key[1], key[2]))
 
     def add(self, entry: ObjectEntry) -> None:
         self.add_key(entry.key)
         if entry.kind == "Service" and entry.group == "":
+            self._add_service(entry)
             selector = get_path(entry.data, ("spec", "selector"))
             if isinstance(selector, Mapping) and selector:
                 key, value = min((str(k), str(v)) for k, v in selector.items())
@@ -143,10 +177,25 @@ class ObjectIndex:
             self._pdbs_by_namespace.setdefault(entry.namespace, []).append(entry)
         elif entry.group == RBAC_GROUP and entry.kind in ("RoleBinding", "ClusterRoleBinding", "ClusterRole"):
             self._add_rbac(entry)
+        elif entry.kind in CONFIG_KINDS and entry.group == "":
+            keys = (get_path(entry.data, (section,)) for section in ("data", "binaryData", "stringData"))
+            names = frozenset(str(k) for section in keys if isinstance(section, Mapping) for k in section)
+            self._config_keys.setdefault((entry.kind, entry.namespace, entry.ref.name), names)
         elif is_indexed(entry):
             self.workloads.append(entry)
             self._workloads_by_name.setdefault(entry.key, []).append(entry)
             self._workloads_by_namespace.setdefault(entry.namespace, []).append(entry)
+            for key, value in pod_labels(entry).items():
+                self._workloads_by_pod_label.setdefault((str(key), str(value)), []).append(entry)
+                self._workloads_by_pod_label_key.setdefault(str(key), []).append(entry)
+
+    def _add_service(self, entry: ObjectEntry) -> None:
+        self._services.setdefault((entry.namespace, entry.ref.name), entry)
+        self._services_in.setdefault(entry.namespace, []).append(entry)
+        labels = get_path(entry.data, ("metadata", "labels"))
+        for key, value in labels.items() if isinstance(labels, Mapping) else ():
+            self._services_by_own_label.setdefault((str(key), str(value)), []).append(entry)
+            self._services_by_own_label_key.setdefault(str(key), []).append(entry)
 
     def _add_rbac(self, entry: ObjectEntry) -> None:
         if entry.kind == "ClusterRole":
@@ -167,6 +216,42 @@ class ObjectIndex:
 
     def has(self, key: Key) -> bool:
         return key in self.keys
+
+    def has_kind(self, group: str, kind: str) -> bool:
+        """Whether any object of this kind (in this API group) was checked."""
+        return (group, kind) in self._kinds
+
+    def service(self, namespace: str, name: str) -> ObjectEntry | None:
+        """The checked core Service of that name in that namespace (the first one read), if any."""
+        return self._services.get((namespace, name))
+
+    def config_keys(self, kind: str, namespace: str, name: str) -> frozenset[str] | None:
+        """The key names of the checked ConfigMap or Secret of that name; None when none was checked."""
+        return self._config_keys.get((kind, namespace, name))
+
+    def services_selected(self, selector: Any, namespaces: frozenset[str] | None) -> Iterator[ObjectEntry]:
+        """Core Services whose own labels a LabelSelector matches, in those namespaces (None: in any)."""
+        candidates = _candidates(
+            selector, self._services_by_own_label, self._services_by_own_label_key, self._services_in, namespaces
+        )
+        for service in candidates:
+            if namespaces is None or service.namespace in namespaces:
+                if selector_matches(selector, _labels(service.data, ("metadata", "labels")), empty_matches_all=True):
+                    yield service
+
+    def workloads_selected(self, selector: Any, namespaces: frozenset[str] | None) -> Iterator[ObjectEntry]:
+        """Pod-template workloads whose pods' labels a LabelSelector matches, in those namespaces (None: in any)."""
+        candidates = _candidates(
+            selector,
+            self._workloads_by_pod_label,
+            self._workloads_by_pod_label_key,
+            self._workloads_by_namespace,
+            namespaces,
+        )
+        for workload in candidates:
+            if namespaces is None or workload.namespace in namespaces:
+                if selector_matches(selector, pod_labels(workload), empty_matches_all=True):
+                    yield workload
 
     def service_account(self, namespace: str, name: str) -> ObjectEntry | None:
         """The checked ServiceAccount of that name in that namespace (the first one read), if any."""
@@ -208,6 +293,51 @@ class ObjectIndex:
         for workload in self._workloads_by_namespace.get(pdb.namespace, ()):
             if selector_matches(selector, pod_labels(workload), empty_matches_all=_empty_selects_all(pdb)):
                 yield workload
+
+
+def _candidates(
+    selector: Any,
+    by_label: Mapping[tuple[str, str], list[ObjectEntry]],
+    by_label_key: Mapping[str, list[ObjectEntry]],
+    by_namespace: Mapping[str, list[ObjectEntry]],
+    namespaces: frozenset[str] | None,
+) -> Iterator[ObjectEntry]:
+    """The objects a LabelSelector may match, found by one of its terms rather than by a scan: a
+    matchLabels pair, an In expression's values, an Exists expression's key; only a selector with
+    none of those (empty, or NotIn / DoesNotExist alone) reads every object of the namespaces."""
+    if not isinstance(selector, Mapping):
+        return
+    match_labels = selector.get("matchLabels")
+    if isinstance(match_labels, Mapping) and match_labels:
+        yield from by_label.get(min((str(k), str(v)) for k, v in match_labels.items()), ())
+        return
+    expressions = selector.get("matchExpressions")
+    for expression in expressions if isinstance(expressions, list) else ():
+        if not isinstance(expression, Mapping) or not isinstance(expression.get("key"), str):
+            continue
+        key, values = expression["key"], expression.get("values")
+        if expression.get("operator") == "In" and isinstance(values, list):
+            seen: set[int] = set()
+            for value in dict.fromkeys(map(str, values)):
+                for entry in by_label.get((key, value), ()):
+                    if id(entry) not in seen:
+                        seen.add(id(entry))
+                        yield entry
+            return
+        if expression.get("operator") == "Exists":
+            yield from by_label_key.get(key, ())
+            return
+    if namespaces is None:
+        for entries in by_namespace.values():
+            yield from entries
+    else:
+        for namespace in sorted(namespaces):
+            yield from by_namespace.get(namespace, ())
+
+
+def _labels(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
+    labels = get_path(data, path)
+    return labels if isinstance(labels, Mapping) else {}
 
 
 def role_key(role: ObjectEntry) -> tuple[str, str, str]:
