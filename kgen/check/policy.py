@@ -178,15 +178,30 @@ def load_policy_dirs(dirs: Iterable[Path]) -> list[Policy]:
     return [found[key] for key in sorted(found)]
 
 
+#: Policies already built in this process, by file, origin and exact text: a Policy is
+#: immutable, and building one (a YAML parse, schema checks) is most of what a check of
+#: one small file costs, so a process that checks many times builds each once.
+_BUILT: dict[tuple[str, bool, str], Policy] = {}
+_BUILT_MAX = 4096
+
+
 def load_policy_file(path: Path, shipped: bool = False) -> Policy:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read policy file: {exc}", Location(str(path))) from None
+    key = (str(path), shipped, text)
+    built = _BUILT.get(key)
+    if built is not None:
+        return built
     document = single_document(text, str(path), "a policy file")
     if document is None:
         raise ConfigError("a policy file holds exactly one YAML document", Location(str(path), 1, 1))
-    return policy_from_document(document, shipped)
+    policy = policy_from_document(document, shipped)
+    if len(_BUILT) >= _BUILT_MAX:
+        _BUILT.clear()
+    _BUILT[key] = policy
+    return policy
 
 
 def single_document(text: str, source: str, what: str) -> Document | None:
