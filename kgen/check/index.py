@@ -24,6 +24,8 @@ RELATION_KINDS = frozenset({"HorizontalPodAutoscaler", "PodDisruptionBudget", "N
 RBAC_GROUP = "rbac.authorization.k8s.io"
 #: Core kinds pods refer to by name; ConfigMaps and Secrets are kept by their names and keys only.
 CONFIG_KINDS = frozenset({"ConfigMap", "Secret"})
+NETWORKING_GROUP = "networking.k8s.io"
+GATEWAY_GROUP = "gateway.networking.k8s.io"
 
 
 def is_indexed(entry: "ObjectEntry") -> bool:
@@ -34,7 +36,14 @@ def is_indexed(entry: "ObjectEntry") -> bool:
         return True
     if entry.kind in CONFIG_KINDS and entry.group == "":  # the keys pods read from them
         return True
-    return entry.workload is not None and entry.workload.template_path is not None
+    if (entry.kind, entry.group) in (("NetworkPolicy", NETWORKING_GROUP), ("ReferenceGrant", GATEWAY_GROUP)):
+        return True  # which pods a policy isolates; which cross-namespace references a grant allows
+    return entry.workload is not None and (entry.workload.template_path is not None or _is_bare_pod(entry))
+
+
+def _is_bare_pod(entry: "ObjectEntry") -> bool:
+    """A pod spec at the object's own spec (a Pod): its pods' labels are the object's."""
+    return entry.workload is not None and entry.workload.pod_spec_path == ("spec",)
 
 
 @dataclass
@@ -147,6 +156,16 @@ class ObjectIndex:
     _workloads_by_pod_label_key: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     #: ConfigMaps and Secrets by (kind, namespace, name): the names of their keys (never their values).
     _config_keys: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
+    #: Everything that runs pods (bare Pods too) by namespace, by (namespace, label key, value) and
+    #: (namespace, label key) of its pods: what a Service, PDB or NetworkPolicy of that namespace selects.
+    _pods_in: dict[str, list[ObjectEntry]] = field(default_factory=dict)
+    _pods_by_label: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
+    _pods_by_label_key: dict[tuple[str, str], list[ObjectEntry]] = field(default_factory=dict)
+    _network_policies_in: dict[str, list[ObjectEntry]] = field(default_factory=dict)
+    _reference_grants_in: dict[str, list[ObjectEntry]] = field(default_factory=dict)
+    #: Per namespace, computed on first use: (ingress, egress) of a policy selecting every pod, and
+    #: (ingress, egress) per object (by id) that some policy selects.
+    _isolation: dict[str, tuple[tuple[bool, bool], dict[int, tuple[bool, bool]]]] = field(default_factory=dict)
 
     def add_key(self, key: Key) -> None:
         self.keys.add(key)
@@ -181,13 +200,29 @@ class ObjectIndex:
             keys = (get_path(entry.data, (section,)) for section in ("data", "binaryData", "stringData"))
             names = frozenset(str(k) for section in keys if isinstance(section, Mapping) for k in section)
             self._config_keys.setdefault((entry.kind, entry.namespace, entry.ref.name), names)
+        elif (entry.kind, entry.group) == ("NetworkPolicy", NETWORKING_GROUP):
+            self._network_policies_in.setdefault(entry.namespace, []).append(entry)
+            self._isolation.clear()
+        elif (entry.kind, entry.group) == ("ReferenceGrant", GATEWAY_GROUP):
+            self._reference_grants_in.setdefault(entry.namespace, []).append(entry)
         elif is_indexed(entry):
+            self._add_pods(entry)
+            if _is_bare_pod(entry):
+                return  # selected by its labels only: never a scale target, nor a budget's replica count
             self.workloads.append(entry)
             self._workloads_by_name.setdefault(entry.key, []).append(entry)
             self._workloads_by_namespace.setdefault(entry.namespace, []).append(entry)
             for key, value in pod_labels(entry).items():
                 self._workloads_by_pod_label.setdefault((str(key), str(value)), []).append(entry)
                 self._workloads_by_pod_label_key.setdefault(str(key), []).append(entry)
+
+    def _add_pods(self, entry: ObjectEntry) -> None:
+        namespace = entry.namespace
+        self._pods_in.setdefault(namespace, []).append(entry)
+        for key, value in labels_of_pods(entry).items():
+            self._pods_by_label.setdefault((namespace, str(key), str(value)), []).append(entry)
+            self._pods_by_label_key.setdefault((namespace, str(key)), []).append(entry)
+        self._isolation.clear()
 
     def _add_service(self, entry: ObjectEntry) -> None:
         self._services.setdefault((entry.namespace, entry.ref.name), entry)
@@ -252,6 +287,86 @@ class ObjectIndex:
             if namespaces is None or workload.namespace in namespaces:
                 if selector_matches(selector, pod_labels(workload), empty_matches_all=True):
                     yield workload
+
+    def has_pods(self, namespace: str | None = None) -> bool:
+        """Whether any object that runs pods (a workload or a bare Pod) was checked, in that namespace if given."""
+        return bool(self._pods_in.get(namespace)) if namespace is not None else bool(self._pods_in)
+
+    def pods_selected(self, namespace: str, selector: Any, empty_matches_all: bool) -> Iterator[ObjectEntry]:
+        """Workloads and bare Pods of the namespace whose pods' labels a LabelSelector matches.
+
+        Candidates come from the selector's most selective term (a matchLabels
+        pair, an In expression's values, an Exists key), so a lookup reads the
+        objects carrying that label, not the namespace. Only a selector with no
+        such term (empty, or NotIn and DoesNotExist alone) reads the namespace's
+        pod objects: an empty one matches the first it reads, and a NotIn or
+        DoesNotExist one matches every pod that lacks what it excludes.
+        """
+        for entry in self._pod_candidates(namespace, selector):
+            if selector_matches(selector, _with_controller_labels(entry, selector), empty_matches_all):
+                yield entry
+
+    def _pod_candidates(self, namespace: str, selector: Any) -> list[ObjectEntry]:
+        if not isinstance(selector, Mapping):
+            return []
+        terms: list[list[ObjectEntry]] = []
+        match_labels = selector.get("matchLabels")
+        if isinstance(match_labels, Mapping):
+            terms.extend(
+                self._pods_by_label.get((namespace, str(k), str(v)), [])
+                for k, v in match_labels.items()
+                if k not in CONTROLLER_LABELS  # set on the pods by their controller, never indexed
+            )
+        expressions = selector.get("matchExpressions")
+        for expression in expressions if isinstance(expressions, list) else ():
+            if not isinstance(expression, Mapping) or not isinstance(expression.get("key"), str):
+                continue
+            key, operator, values = expression["key"], expression.get("operator"), expression.get("values")
+            if key in CONTROLLER_LABELS:
+                continue
+            if operator == "In" and isinstance(values, list):
+                found = (self._pods_by_label.get((namespace, key, value), []) for value in dict.fromkeys(map(str, values)))
+                terms.append(list({id(entry): entry for group in found for entry in group}.values()))
+            elif operator == "Exists":
+                terms.append(self._pods_by_label_key.get((namespace, key), []))
+        return min(terms, key=len) if terms else self._pods_in.get(namespace, [])
+
+    def network_policies_in(self, namespace: str) -> list[ObjectEntry]:
+        """The checked NetworkPolicies (networking.k8s.io) of a namespace."""
+        return self._network_policies_in.get(namespace, [])
+
+    def reference_grants_in(self, namespace: str) -> list[ObjectEntry]:
+        """The checked Gateway API ReferenceGrants of a namespace."""
+        return self._reference_grants_in.get(namespace, [])
+
+    def isolation(self, entry: ObjectEntry) -> tuple[bool, bool]:
+        """Whether some NetworkPolicy of its namespace selects its pods for Ingress, and for Egress.
+
+        Worked out once per namespace: each policy marks the pod objects its
+        podSelector selects (found as pods_selected finds them); a policy
+        with an empty podSelector marks the whole namespace at once.
+        """
+        marks = self._isolation.get(entry.namespace)
+        if marks is None:
+            marks = self._isolation[entry.namespace] = self._isolate(entry.namespace)
+        (all_ingress, all_egress), selected = marks
+        ingress, egress = selected.get(id(entry), (False, False))
+        return all_ingress or ingress, all_egress or egress
+
+    def _isolate(self, namespace: str) -> tuple[tuple[bool, bool], dict[int, tuple[bool, bool]]]:
+        all_ingress = all_egress = False
+        selected: dict[int, tuple[bool, bool]] = {}
+        for policy in self.network_policies_in(namespace):
+            types = policy_types(policy)
+            ingress, egress = "Ingress" in types, "Egress" in types
+            selector = get_path(policy.data, ("spec", "podSelector"))
+            if selector is None or selector_is_empty(selector):
+                all_ingress, all_egress = all_ingress or ingress, all_egress or egress
+                continue
+            for pods in self.pods_selected(namespace, selector, empty_matches_all=True):
+                had_ingress, had_egress = selected.get(id(pods), (False, False))
+                selected[id(pods)] = (had_ingress or ingress, had_egress or egress)
+        return (all_ingress, all_egress), selected
 
     def service_account(self, namespace: str, name: str) -> ObjectEntry | None:
         """The checked ServiceAccount of that name in that namespace (the first one read), if any."""
@@ -338,6 +453,91 @@ def _candidates(
 def _labels(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
     labels = get_path(data, path)
     return labels if isinstance(labels, Mapping) else {}
+
+
+def labels_of_pods(entry: ObjectEntry) -> Mapping[str, Any]:
+    """The labels of the pods an object runs: its pod template's, or a bare Pod's own; {} when unknown."""
+    if _is_bare_pod(entry):
+        return _labels(entry.data, ("metadata", "labels"))
+    return pod_labels(entry)
+
+
+#: Labels a controller sets on the pods it creates, by the kinds that set them, with the values it
+#: gives (None: a value kgen cannot know, such as a hash, taken to be whatever the selector asks).
+CONTROLLER_LABELS: dict[str, frozenset[str]] = {
+    "statefulset.kubernetes.io/pod-name": frozenset({"StatefulSet"}),
+    "apps.kubernetes.io/pod-index": frozenset({"StatefulSet"}),
+    "controller-revision-hash": frozenset({"StatefulSet", "DaemonSet"}),
+    "pod-template-hash": frozenset({"Deployment"}),
+    "pod-template-generation": frozenset({"DaemonSet"}),
+    "job-name": frozenset({"Job", "CronJob"}),
+    "batch.kubernetes.io/job-name": frozenset({"Job", "CronJob"}),
+    "controller-uid": frozenset({"Job", "CronJob"}),
+    "batch.kubernetes.io/controller-uid": frozenset({"Job", "CronJob"}),
+}
+
+
+def _controller_value(entry: ObjectEntry, key: str, wanted: str) -> bool:
+    """Whether a pod the object's controller creates can carry ``key=wanted``: a StatefulSet's pods are
+    named <name>-<ordinal> from spec.ordinals.start for spec.replicas pods; a Job's carry its name; a
+    CronJob's Jobs are named <name>-<time>; the hashes and uids take values kgen cannot know."""
+    if entry.kind not in CONTROLLER_LABELS[key] or entry.group not in ("apps", "batch"):
+        return False
+    if key in ("statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index"):
+        start = get_path(entry.data, ("spec", "ordinals", "start"))
+        start = start if isinstance(start, int) and not isinstance(start, bool) else 0
+        replicas = replicas_of(entry)
+        count = replicas if replicas is not None else 1
+        ordinal = wanted if key == "apps.kubernetes.io/pod-index" else wanted[len(entry.ref.name) + 1 :]
+        named = key != "statefulset.kubernetes.io/pod-name" or wanted.startswith(entry.ref.name + "-")
+        return named and ordinal.isdigit() and start <= int(ordinal) < start + count
+    if key in ("job-name", "batch.kubernetes.io/job-name"):
+        return wanted == entry.ref.name if entry.kind == "Job" else wanted.startswith(entry.ref.name + "-")
+    return True
+
+
+def _with_controller_labels(entry: ObjectEntry, selector: Any) -> Mapping[str, Any]:
+    """The object's pod labels, with those its controller adds that the selector asks about."""
+    labels = labels_of_pods(entry)
+    if not isinstance(selector, Mapping):
+        return labels
+    wanted: list[tuple[str, list[str]]] = []
+    match_labels = selector.get("matchLabels")
+    for key, value in match_labels.items() if isinstance(match_labels, Mapping) else ():
+        if key in CONTROLLER_LABELS:
+            wanted.append((key, [str(value)]))
+    expressions = selector.get("matchExpressions")
+    for expression in expressions if isinstance(expressions, list) else ():
+        if isinstance(expression, Mapping) and expression.get("key") in CONTROLLER_LABELS:
+            values = expression.get("values")
+            wanted.append((expression["key"], [str(v) for v in values] if isinstance(values, list) else []))
+    if not wanted:
+        return labels
+    added = dict(labels)
+    for key, values in wanted:
+        if entry.kind not in CONTROLLER_LABELS[key]:
+            continue
+        fitting = [value for value in values if _controller_value(entry, key, value)]
+        # a value the controller can give (or, for Exists / DoesNotExist / NotIn, some value it gives)
+        added[key] = fitting[0] if fitting else ("" if not values else "\0")
+    return added
+
+
+def selector_is_empty(selector: Any) -> bool:
+    """A LabelSelector with no matchLabels and no matchExpressions (``{}``)."""
+    return isinstance(selector, Mapping) and not selector.get("matchLabels") and not selector.get("matchExpressions")
+
+
+def policy_types(policy: ObjectEntry) -> frozenset[str]:
+    """A NetworkPolicy's policyTypes as the API server defaults them: Ingress always, and Egress when
+    the policy has egress rules, unless policyTypes is set."""
+    spec = policy.data.get("spec")
+    spec = spec if isinstance(spec, Mapping) else {}
+    given = spec.get("policyTypes")
+    if isinstance(given, list) and given:
+        return frozenset(str(t) for t in given)
+    egress = spec.get("egress")
+    return frozenset({"Ingress", "Egress"} if isinstance(egress, list) and egress else {"Ingress"})
 
 
 def role_key(role: ObjectEntry) -> tuple[str, str, str]:
