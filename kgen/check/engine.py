@@ -69,6 +69,7 @@ IGNORE_ANNOTATION = "kgen.dev/ignore"
 IGNORE_UNKNOWN_RULE = "ignore-unknown-rule"
 YAML_INVALID = "yaml-invalid"
 SCHEMA_INVALID = "schema-invalid"
+API_REJECTED = "api-rejected"
 MAX_SCHEMA_PROBLEMS = 10
 
 
@@ -307,8 +308,10 @@ class FileChecker:
                 result.findings.append(self.stamp.finding(IGNORE_UNKNOWN_RULE, entry, document, violation, None, where))
 
     def _check_object(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
+        start = len(result.findings)
         if self.schemas is not None:
             self._schema_findings(entry, document, result)
+        schema_paths = {f.path for f in result.findings[start:] if f.rule == SCHEMA_INVALID}
         targets = ObjectTargets.of(entry)
         context = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete)  # single-object rules see no index
         for rule in self.rules.object_rules:
@@ -316,7 +319,10 @@ class FileChecker:
             for target in targets.for_policy(rule.policy):
                 applied = True
                 for violation in _violations(rule, target, context):
-                    result.findings.append(self.stamp.finding(rule.id, entry, document, violation, target))
+                    finding = self.stamp.finding(rule.id, entry, document, violation, target)
+                    if rule.id == API_REJECTED and _reported_by_schema(finding.path, schema_paths):
+                        continue  # one finding for one problem: the schema's
+                    result.findings.append(finding)
             if applied:
                 entry.applied.append(rule.id)
         result.keys.append(entry.key)
@@ -373,6 +379,26 @@ class FileChecker:
             message = f"{field_name}: {message}" if field_name else message
             violation = Violation(message, problem.path)
             result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
+
+
+def _reported_by_schema(path: str, schema_paths: set[str]) -> bool:
+    """Whether schema-invalid already reports this field of the object, a field that contains it, or a field
+    directly in it (a probe with no handler because its ``httpget`` is misspelt: the schema's unknown field, once)."""
+    return any(path == reported or _inside(path, reported) or _child(reported, path) for reported in schema_paths)
+
+
+def _inside(path: str, parent: str) -> bool:
+    return parent != "" and path.startswith((parent + ".", parent + "["))
+
+
+def _child(path: str, parent: str) -> bool:
+    """``parent.key`` or ``parent[3]``, nothing deeper."""
+    if not _inside(path, parent):
+        return False
+    rest = path[len(parent) :]
+    if rest.startswith("."):
+        return "." not in rest[1:] and "[" not in rest
+    return rest.endswith("]") and rest[1:-1].isdigit()
 
 
 def _quoting_hint(document: Document, path: FieldPath, problem: SchemaProblem, secret: bool) -> str | None:

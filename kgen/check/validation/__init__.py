@@ -59,4 +59,6 @@ def registered_kinds() -> list[str]:
 
 
 # The modules register their validators when imported; keep this list sorted.
+from kgen.check.validation import metadata  # noqa: E402,F401
+from kgen.check.validation import podspec  # noqa: E402,F401
 from kgen.check.validation import selectors  # noqa: E402,F401
