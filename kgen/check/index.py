@@ -101,6 +101,9 @@ def config_keys_only(entry: ObjectEntry) -> ObjectEntry:
     if entry.kind not in CONFIG_KINDS or entry.group != "":
         return entry
     slim: dict[str, Any] = {"apiVersion": entry.data.get("apiVersion"), "kind": entry.kind}
+    for scalar in ("type", "immutable"):
+        if scalar in entry.data:
+            slim[scalar] = entry.data[scalar]
     for section in ("data", "binaryData", "stringData"):
         values = entry.data.get(section)
         if isinstance(values, Mapping):
@@ -151,11 +154,9 @@ class ObjectIndex:
     _services_by_own_label: dict[tuple[str, str], list[ObjectEntry]] = field(default_factory=dict)
     _services_by_own_label_key: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     _services_in: dict[str, list[ObjectEntry]] = field(default_factory=dict)  # core Services by namespace
-    #: Pod-template workloads by a label of their pods (what a PodMonitor selects): (key, value) and key alone.
-    _workloads_by_pod_label: dict[tuple[str, str], list[ObjectEntry]] = field(default_factory=dict)
-    _workloads_by_pod_label_key: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     #: ConfigMaps and Secrets by (kind, namespace, name): the names of their keys (never their values).
     _config_keys: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
+    _mutable_configs: set[tuple[str, str, str]] = field(default_factory=set)  # any copy not immutable: true
     #: Everything that runs pods (bare Pods too) by namespace, by (namespace, label key, value) and
     #: (namespace, label key) of its pods: what a Service, PDB or NetworkPolicy of that namespace selects.
     _pods_in: dict[str, list[ObjectEntry]] = field(default_factory=dict)
@@ -197,9 +198,7 @@ class ObjectIndex:
         elif entry.group == RBAC_GROUP and entry.kind in ("RoleBinding", "ClusterRoleBinding", "ClusterRole"):
             self._add_rbac(entry)
         elif entry.kind in CONFIG_KINDS and entry.group == "":
-            keys = (get_path(entry.data, (section,)) for section in ("data", "binaryData", "stringData"))
-            names = frozenset(str(k) for section in keys if isinstance(section, Mapping) for k in section)
-            self._config_keys.setdefault((entry.kind, entry.namespace, entry.ref.name), names)
+            self._add_config(entry)
         elif (entry.kind, entry.group) == ("NetworkPolicy", NETWORKING_GROUP):
             self._network_policies_in.setdefault(entry.namespace, []).append(entry)
             self._isolation.clear()
@@ -212,9 +211,6 @@ class ObjectIndex:
             self.workloads.append(entry)
             self._workloads_by_name.setdefault(entry.key, []).append(entry)
             self._workloads_by_namespace.setdefault(entry.namespace, []).append(entry)
-            for key, value in pod_labels(entry).items():
-                self._workloads_by_pod_label.setdefault((str(key), str(value)), []).append(entry)
-                self._workloads_by_pod_label_key.setdefault(str(key), []).append(entry)
 
     def _add_pods(self, entry: ObjectEntry) -> None:
         namespace = entry.namespace
@@ -223,6 +219,18 @@ class ObjectIndex:
             self._pods_by_label.setdefault((namespace, str(key), str(value)), []).append(entry)
             self._pods_by_label_key.setdefault((namespace, str(key)), []).append(entry)
         self._isolation.clear()
+
+    def _add_config(self, entry: ObjectEntry) -> None:
+        """A ConfigMap's or Secret's key names, with those of every other copy of it (a kustomize patch
+        of the same name adds keys); a service-account-token Secret gets the keys its controller fills."""
+        sections = (entry.data.get(section) for section in ("data", "binaryData", "stringData"))
+        names = {str(k) for section in sections if isinstance(section, Mapping) for k in section}
+        if entry.kind == "Secret" and entry.data.get("type") == "kubernetes.io/service-account-token":
+            names |= {"token", "ca.crt", "namespace"}
+        where = (entry.kind, entry.namespace, entry.ref.name)
+        self._config_keys[where] = self._config_keys.get(where, frozenset()) | names
+        if entry.data.get("immutable") is not True:
+            self._mutable_configs.add(where)
 
     def _add_service(self, entry: ObjectEntry) -> None:
         self._services.setdefault((entry.namespace, entry.ref.name), entry)
@@ -264,6 +272,10 @@ class ObjectIndex:
         """The key names of the checked ConfigMap or Secret of that name; None when none was checked."""
         return self._config_keys.get((kind, namespace, name))
 
+    def config_mutable(self, kind: str, namespace: str, name: str) -> bool:
+        """Whether the checked ConfigMap or Secret of that name may change in place (not immutable: true)."""
+        return (kind, namespace, name) in self._mutable_configs
+
     def services_selected(self, selector: Any, namespaces: frozenset[str] | None) -> Iterator[ObjectEntry]:
         """Core Services whose own labels a LabelSelector matches, in those namespaces (None: in any)."""
         candidates = _candidates(
@@ -274,19 +286,9 @@ class ObjectIndex:
                 if selector_matches(selector, _labels(service.data, ("metadata", "labels")), empty_matches_all=True):
                     yield service
 
-    def workloads_selected(self, selector: Any, namespaces: frozenset[str] | None) -> Iterator[ObjectEntry]:
-        """Pod-template workloads whose pods' labels a LabelSelector matches, in those namespaces (None: in any)."""
-        candidates = _candidates(
-            selector,
-            self._workloads_by_pod_label,
-            self._workloads_by_pod_label_key,
-            self._workloads_by_namespace,
-            namespaces,
-        )
-        for workload in candidates:
-            if namespaces is None or workload.namespace in namespaces:
-                if selector_matches(selector, pod_labels(workload), empty_matches_all=True):
-                    yield workload
+    def pod_namespaces(self) -> list[str]:
+        """The namespaces where an object that runs pods was checked."""
+        return sorted(self._pods_in)
 
     def has_pods(self, namespace: str | None = None) -> bool:
         """Whether any object that runs pods (a workload or a bare Pod) was checked, in that namespace if given."""
