@@ -24,7 +24,7 @@ Kubernetes users need:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator, Union
 
 import yaml
@@ -118,6 +118,9 @@ class Document:
     data: Any
     root: Node | None
     line_offset: int = 0  # lines before this text in its file (a document re-read alone)
+    #: id(mapping node) -> its keys as read -> (value node, key mark), built on first use, so that
+    #: looking up every field of a large mapping stays linear.
+    _keys: dict[int, dict[str, tuple[Node, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def start(self) -> tuple[int, int]:
@@ -146,7 +149,7 @@ class Document:
             return (1, 1)
         mark = node.start_mark
         for key in path:
-            child, child_mark = _child(node, key)
+            child, child_mark = self._step(node, key)
             if child is None:
                 break
             node, mark = child, child_mark
@@ -158,7 +161,7 @@ class Document:
         for key in path:
             if node is None:
                 return None
-            node, _ = _child(node, key)
+            node, _ = self._step(node, key)
         return node.value if isinstance(node, ScalarNode) else None
 
     def value_position(self, path: FieldPath) -> tuple[int, int]:
@@ -167,7 +170,7 @@ class Document:
         for key in path:
             if node is None:
                 break
-            node, _ = _child(node, key)
+            node, _ = self._step(node, key)
         if node is None:
             return self.position(path)
         return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
@@ -184,18 +187,18 @@ class Document:
                     if isinstance(key_node, ScalarNode) and key_node.value != key and _key_text(key_node) == key:
                         found.append((key, str(key_node.value)))
                         break
-            node, _ = _child(node, key)
+            node, _ = self._step(node, key)
         return found
 
     def written_key(self, path: FieldPath) -> str | None:
         """The last key of ``path`` as written, when Kubernetes reads it otherwise (``N`` is "false")."""
-        if not path or not isinstance(path[-1], str):
-            return None
+        if not path or not isinstance(path[-1], str) or not path[-1] or resolve_plain(path[-1])[0] == _STR:
+            return None  # only keys read as booleans or numbers can have been written otherwise
         node = self.root
         for key in path[:-1]:
             if node is None:
                 return None
-            node, _ = _child(node, key)
+            node, _ = self._step(node, key)
         if not isinstance(node, MappingNode):
             return None
         for key_node, _ in node.value:
@@ -209,10 +212,25 @@ class Document:
         for key in path:
             if node is None:
                 return None
-            node, _ = _child(node, key)
+            node, _ = self._step(node, key)
         if isinstance(node, ScalarNode) and not node.style and node.tag in _CORE_TAGS:
             return str(node.value)
         return None
+
+    def _step(self, node: Node, key: PathKey) -> tuple[Node | None, Any]:
+        """``_child``, with the keys of each mapping indexed once."""
+        if isinstance(node, MappingNode) and isinstance(key, str):
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = {}
+                for key_node, value_node in _flat_pairs(node):
+                    if isinstance(key_node, ScalarNode):
+                        text = _key_text(key_node)
+                        if text is not None:
+                            keys[text] = (value_node, key_node.start_mark)
+                self._keys[id(node)] = keys
+            return keys.get(key, (None, None))
+        return _child(node, key)
 
     def location(self, path: FieldPath) -> Location:
         line, column = self.position(path)

@@ -160,10 +160,17 @@ def _fast_scalar(value: Any) -> str | None:
     return value
 
 
+#: First characters of every plain scalar ruamel.yaml's resolver may read as something else than text.
+_RUAMEL_HINTS = frozenset("tTfFnNyYoO~0123456789-+.=<!&*")
+
+
 @lru_cache(maxsize=4096)
 def _plain_for_ruamel(value: str) -> bool:
     """ruamel.yaml (YAML 1.2) reads ``value`` unquoted as a string, so it writes it plain."""
     from ruamel.yaml.nodes import ScalarNode
+
+    if value and value[0] not in _RUAMEL_HINTS:
+        return True  # no implicit resolver starts with this character
 
     tag = _yaml().resolver.resolve(ScalarNode, value, (True, False))
     return str(getattr(tag, "value", tag)) == _STR_TAG

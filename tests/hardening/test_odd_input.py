@@ -134,7 +134,7 @@ def test_yaml_11_booleans_are_reported_where_kubernetes_misreads_them(work: Path
     schema = [f for f in json.loads(outcome.stdout)["findings"] if f["rule"] == "schema-invalid"]
     where = {(f["line"], f["column"]): f["message"] for f in schema}
     assert where == {
-        (6, 5): 'metadata.labels.enabled: yes is read as the boolean true (YAML 1.1, as Kubernetes reads it), not as text; quote it: "yes"',
-        (8, 3): 'data.feature: on is read as the boolean true (YAML 1.1, as Kubernetes reads it), not as text; quote it: "on"',
-        (25, 29): 'spec.template.spec.containers[0].env[0].value: off is read as the boolean false (YAML 1.1, as Kubernetes reads it), not as text; quote it: "off"',
+        (6, 5): 'metadata.labels.enabled: yes is read as a boolean (true) by kubectl and the API server (YAML as go-yaml v2 resolves it), not as text; quote it: "yes"',
+        (8, 3): 'data.feature: on is read as a boolean (true) by kubectl and the API server (YAML as go-yaml v2 resolves it), not as text; quote it: "on"',
+        (25, 29): 'spec.template.spec.containers[0].env[0].value: off is read as a boolean (false) by kubectl and the API server (YAML as go-yaml v2 resolves it), not as text; quote it: "off"',
     }  # and not hostNetwork: yes, where a boolean is what Kubernetes wants
