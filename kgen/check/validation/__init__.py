@@ -16,7 +16,7 @@ resource called ``Service`` is not validated as one).
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.load.yamlload import FieldPath
@@ -54,11 +54,23 @@ def refused(path: FieldPath, what: str) -> Violation:
     return Violation(f"{format_field_path(path)}: {what}", path)
 
 
+def not_supported(path: FieldPath, value: str, supported: Iterable[str]) -> Violation:
+    """A value outside the field's list, worded as the API server's NotSupported error."""
+    listed = ", ".join(f'"{choice}"' for choice in supported)
+    return refused(path, f'Unsupported value: "{value}": supported values: {listed}')
+
+
 def registered_kinds() -> list[str]:
     return sorted(_BY_KIND)
 
 
 # The modules register their validators when imported; keep this list sorted.
+from kgen.check.validation import autoscaling  # noqa: E402,F401
+from kgen.check.validation import batch  # noqa: E402,F401
+from kgen.check.validation import config  # noqa: E402,F401
+from kgen.check.validation import core_service  # noqa: E402,F401
 from kgen.check.validation import metadata  # noqa: E402,F401
+from kgen.check.validation import networking  # noqa: E402,F401
 from kgen.check.validation import podspec  # noqa: E402,F401
+from kgen.check.validation import policy  # noqa: E402,F401
 from kgen.check.validation import selectors  # noqa: E402,F401
