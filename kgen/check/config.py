@@ -23,6 +23,7 @@ _TEXT_SCHEMA: Mapping[str, Any] = {
     "properties": {
         "exclude": {"items": {"type": "string"}},
         "policies": {"items": {"type": "string"}},
+        "crds": {"items": {"type": "string"}},
         "workloads": {
             "items": {
                 "properties": {
@@ -55,6 +56,7 @@ class Config:
     strict: bool | None = None
     pod_security: str | None = None  # podSecurity: baseline | restricted, the Pod Security level whose rules run
     complete: bool = False  # complete: true — the checked objects are everything that will be applied
+    crds: tuple[Path, ...] = ()  # files or folders read for their CustomResourceDefinitions (relative to the config)
     # where each rule id is named in the file, for "unknown rule" messages
     rule_locations: Mapping[str, Location] = field(default_factory=dict)
     kubernetes_version_location: Location | None = None
@@ -126,6 +128,7 @@ def load_config(path: Path | None) -> Config:
         strict=data.get("strict"),
         pod_security=data.get("podSecurity"),
         complete=bool(data.get("complete", False)),
+        crds=tuple(base / p for p in data.get("crds", ())),
         rule_locations=locations,
         kubernetes_version_location=version_location,
         text=text,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from kgen.check.config import CONFIG_NAMES, Config, find_config, load_config, settle_rules
+from kgen.check.crds import load_crd_paths, registry
 from kgen.check.index import ObjectEntry, ObjectIndex, config_keys_only, is_indexed
 from kgen.check.policy import (
     CompiledPolicy,
@@ -63,6 +64,7 @@ from kgen.model.k8s import (
     is_place,
     objects_in,
 )
+from kgen.model.crdschema import crd_problems, is_crd
 from kgen.model.kubeschema import KubeSchemas, SchemaProblem, latest_version, resolve_version
 
 IGNORE_ANNOTATION = "kgen.dev/ignore"
@@ -87,6 +89,7 @@ class CheckOptions:
     disable: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
     jobs: int = 1
+    crd_paths: tuple[Path, ...] = ()  # --crds: files or folders read for their CustomResourceDefinitions only
     collect_objects: bool = True  # every checked object in the result (JUnit needs them)
 
 
@@ -166,6 +169,10 @@ class FileResult:
     not_kubernetes: int = 0
     unknown_kind: int = 0
     text: str | None = None  # only for stdin, which cannot be read twice
+    #: CustomResourceDefinitions read (data, file:line), and the objects of kinds with no built-in
+    #: schema, validated once every file is read (a CRD may come after its resources); those are in kept too
+    crds: list[tuple[Mapping[str, Any], str]] = field(default_factory=list)
+    custom: list[ObjectEntry] = field(default_factory=list)
 
 
 def prepare(options: CheckOptions) -> Setup:
@@ -193,12 +200,14 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     fail_on = options.fail_on or setup.config.fail_on or "warning"
     if fail_on not in (*SEVERITY_RANK, "never"):
         raise KgenError(f"fail-on {fail_on!r} is not one of error, warning, info, never")
+    crd_files = load_crd_paths((*setup.config.crds, *options.crd_paths), options.limits) if checker.schemas else []
     sources = (s for s in discover(options.paths, setup.config.exclude) if not is_config_file(s))
     merger = _Merger(checker, options.collect_objects)
     for result in _check_all(checker, setup, sources, options.jobs):
         merger.add(result)
         if progress is not None:
             progress(merger.files)
+    merger.check_custom(crd_files)
     merger.check_cross()
     return merger.result(fail_on)
 
@@ -309,8 +318,9 @@ class FileChecker:
 
     def _check_object(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
         start = len(result.findings)
+        custom = False
         if self.schemas is not None:
-            self._schema_findings(entry, document, result)
+            custom = self._schema_findings(entry, document, result)
         schema_paths = {f.path for f in result.findings[start:] if f.rule == SCHEMA_INVALID}
         targets = ObjectTargets.of(entry)
         context = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete)  # single-object rules see no index
@@ -327,7 +337,7 @@ class FileChecker:
                 entry.applied.append(rule.id)
         result.keys.append(entry.key)
         cross = [rule for rule in self.rules.cross_rules if any(True for _ in targets.for_policy(rule.policy))]
-        if cross or (self.rules.cross_rules and is_indexed(entry)):
+        if cross or custom or (self.rules.cross_rules and is_indexed(entry)):
             for rule in cross:
                 for target in targets.for_policy(rule.policy):
                     for path in _reported(rule.paths, target):
@@ -336,12 +346,12 @@ class FileChecker:
         else:
             result.checked.append(entry.checked())
 
-    def _schema_findings(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
+    def _schema_findings(self, entry: ObjectEntry, document: Document, result: FileResult) -> bool:
+        """Built-in schema problems; True for an object of a kind with no built-in schema, whose
+        CustomResourceDefinition may be among the objects still to read (validated when all are read)."""
         assert self.schemas is not None
         api_version, kind = entry.ref.api_version, entry.ref.kind
         if not self.schemas.known(api_version, kind):
-            if entry.pod_spec_path is not None:
-                return  # a kind declared in .kgen.yaml workloads: known to kgen, with no API schema to check
             group = api_group(api_version)
             if is_kubernetes_group(group) and not is_builtin_group(kind, group):
                 # a built-in kind under a group that never served it (v1/PodDisruptionBudget): refused at apply
@@ -353,32 +363,55 @@ class FileChecker:
                     ("apiVersion",),
                 )
                 result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
-                return
-            if not self.strict:
-                result.unknown_kind += 1
-                return
-            entry.applied.append(SCHEMA_INVALID)
-            violation = Violation(
-                f"no schema for {kind} {api_version} in Kubernetes {self.schemas.version} "
-                "(an unknown kind, or an API version this release does not serve)",
-                ("kind",),
-            )
-            result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
-            return
+                return False
+            entry.positions[("kind",)] = document.position(entry.base + ("kind",))
+            result.custom.append(entry)
+            return True
         entry.applied.append(SCHEMA_INVALID)
-        for count, problem in enumerate(self.schemas.problems(dict(entry.data))):
-            if count == MAX_SCHEMA_PROBLEMS:
-                break
-            field_name = format_field_path(problem.path)
-            secret = is_secret(entry.data)  # no value of a Secret is ever shown, whatever the field
-            hint = _quoting_hint(document, entry.base + problem.path, problem, secret)
-            message = hint or (problem.value_free if secret else problem.message)
-            renamed = document.renamed_keys(entry.base + problem.path)
-            if renamed:
-                field_name += " (" + ", ".join(f"the key {w} is read as {r!r}" for r, w in renamed) + ")"
-            message = f"{field_name}: {message}" if field_name else message
-            violation = Violation(message, problem.path)
+        problems = list(itertools.islice(self.schemas.problems(dict(entry.data)), MAX_SCHEMA_PROBLEMS))
+        if is_crd(entry.data):
+            result.crds.append((entry.data, f"{entry.source}:{entry.line}"))
+            problems += _unreported(crd_problems(entry.data), problems, MAX_SCHEMA_PROBLEMS - len(problems))
+        for problem in problems:
+            violation = _schema_violation(entry, document, problem)
             result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
+        return False
+
+
+def _no_schema(entry: ObjectEntry, kubernetes_version: str) -> Violation:
+    """What --strict says of an object no schema knows: no built-in one, no CustomResourceDefinition."""
+    return Violation(
+        f"no schema for {entry.ref.kind} {entry.ref.api_version} in Kubernetes {kubernetes_version} "
+        "(an unknown kind, or an API version this release does not serve) and no CustomResourceDefinition for it",
+        ("kind",),
+    )
+
+
+def _schema_violation(entry: ObjectEntry, document: Document | None, problem: SchemaProblem) -> Violation:
+    field_name = format_field_path(problem.path)
+    secret = is_secret(entry.data)  # no value of a Secret is ever shown, whatever the field
+    hint = _quoting_hint(document, entry.base + problem.path, problem, secret) if document is not None else None
+    message = hint or (problem.value_free if secret else problem.message)
+    renamed = document.renamed_keys(entry.base + problem.path) if document is not None else []
+    if renamed:
+        field_name += " (" + ", ".join(f"the key {w} is read as {r!r}" for r, w in renamed) + ")"
+    message = f"{field_name}: {message}" if field_name else message
+    return Violation(message, problem.path)
+
+
+def _unreported(found: Iterable[SchemaProblem], reported: list[SchemaProblem], room: int) -> list[SchemaProblem]:
+    """Problems at fields no reported problem covers (the same field, a parent or a child), at most ``room``."""
+    taken = [p.path for p in reported]
+    kept: list[SchemaProblem] = []
+    for problem in found:
+        if len(kept) >= room:
+            break
+        path = problem.path
+        if any(path[: len(t)] == t or t[: len(path)] == path for t in taken):
+            continue
+        kept.append(problem)
+        taken.append(path)
+    return kept
 
 
 def _reported_by_schema(path: str, schema_paths: set[str]) -> bool:
@@ -503,6 +536,8 @@ class _Merger:
         self.findings: list[Finding] = []
         self.checked: list[CheckedObject] = []
         self.kept: list[ObjectEntry] = []
+        self.crds: list[tuple[Mapping[str, Any], str]] = []
+        self.custom: list[ObjectEntry] = []
         self.stdin_text: str | None = None
         self.files = self.documents = self.not_kubernetes = self.unknown_kind = 0
 
@@ -522,6 +557,51 @@ class _Merger:
         for entry in result.kept:
             self.index.add(entry)
             self.kept.append(entry)
+        self.crds.extend(result.crds)
+        self.custom.extend(result.custom)
+
+    def check_custom(self, crd_files: list[tuple[Mapping[str, Any], str]]) -> None:
+        """Objects of kinds with no built-in schema, against the CRDs of the run (folders first, then
+        the checked ones, a later CRD of a kind replacing an earlier); located by re-reading only the
+        documents that have problems."""
+        schemas = self.checker.schemas
+        if schemas is None or not self.custom:
+            return
+        crds = registry(schemas, [*crd_files, *self.crds])
+        found: dict[str, list[tuple[ObjectEntry, list[SchemaProblem]]]] = {}
+        stamp = self.checker.stamp
+        for entry in self.custom:
+            group = api_group(entry.ref.api_version)
+            problems = crds.problems(entry.data, check_names=not is_kubernetes_group(group)) if crds else None
+            if problems is None:
+                if entry.pod_spec_path is not None:
+                    continue  # a kind declared in .kgen.yaml workloads: known to kgen, with no schema to check
+                if not self.checker.strict:
+                    self.unknown_kind += 1
+                    continue
+                entry.applied.append(SCHEMA_INVALID)
+                violation = _no_schema(entry, schemas.version)
+                where = entry.positions.get(("kind",))
+                self.findings.append(stamp.finding(SCHEMA_INVALID, entry, None, violation, None, where))
+                continue
+            entry.applied.append(SCHEMA_INVALID)
+            if problems:
+                found.setdefault(entry.source, []).append((entry, problems[:MAX_SCHEMA_PROBLEMS]))
+        for source, entries in found.items():
+            text = self._source_text(source)
+            lines = text.splitlines(keepends=True) if text is not None else None
+            documents: dict[int, Document | None] = {}
+            for entry, problems in entries:
+                if entry.doc_index not in documents:
+                    documents[entry.doc_index] = (
+                        load_document_at(lines, source, entry.line_span, entry.doc_index, self.checker.limits)
+                        if lines is not None
+                        else None
+                    )
+                document = documents[entry.doc_index]
+                for problem in problems:
+                    violation = _schema_violation(entry, document, problem)
+                    self.findings.append(stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
 
     def check_cross(self) -> None:
         context = Context(self.index, self.checker.kubernetes_version, self.checker.pod_security, self.checker.complete)

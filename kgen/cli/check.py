@@ -50,6 +50,7 @@ def _progress() -> Callable[[int], None]:
 @click.option("--kubernetes-version", help="Validate against this Kubernetes version (default: the newest known).")
 @click.option("--strict/--no-strict", default=None, help="Report objects of unknown kinds as schema-invalid instead of skipping them.")
 @click.option("--no-schema", is_flag=True, help="Skip validation against the Kubernetes API schemas.")
+@click.option("--crds", "crd_paths", multiple=True, type=click.Path(path_type=Path), metavar="PATH", help="File or folder read for its CustomResourceDefinitions only: custom resources of those kinds are validated against them (repeatable; crds: in .kgen.yaml). CRDs among the checked files are used too.")
 @click.option("--show-suppressed", is_flag=True, help="Also show findings suppressed by kgen.dev/ignore annotations.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output.")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=64, show_default=True, metavar="MIB", help="Refuse files larger than this many MiB (a yaml-invalid finding).")
@@ -67,6 +68,7 @@ def check(
     kubernetes_version: str | None,
     strict: bool | None,
     no_schema: bool,
+    crd_paths: tuple[Path, ...],
     show_suppressed: bool,
     color: str,
     max_file_size: int,
@@ -84,6 +86,7 @@ def check(
       helm template . | kgen check -
       kgen check k8s/ --format sarif -o kgen.sarif
       kgen check k8s/ --fail-on error --disable cpu-limits-missing
+      kgen check k8s/ --crds vendor/crds/
     """
     from kgen.check.engine import CheckOptions, run_check
     from kgen.load.yamlload import Limits
@@ -99,6 +102,7 @@ def check(
         kubernetes_version=kubernetes_version,
         strict=strict,
         schema_validation=not no_schema,
+        crd_paths=crd_paths,
         policy_dirs=policy_dirs,
         enable=enable,
         disable=disable,

@@ -114,6 +114,9 @@ class KubeSchemas:
         fast = self._fast.get((obj["apiVersion"], obj["kind"]))
         if fast is not None and fast(obj):
             return
+        yield from self._detailed(validator, obj)
+
+    def _detailed(self, validator: Any, obj: Any) -> Iterator[SchemaProblem]:
         errors = sorted(validator.iter_errors(obj), key=lambda e: (list(map(str, e.absolute_path)), e.message))
         for error in errors:
             path = tuple(error.absolute_path)
@@ -121,6 +124,26 @@ class KubeSchemas:
                 extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
                 path = path + tuple(extra[:1])  # point at the unknown field itself
             yield SchemaProblem(path, _message(error), _expected_type(error), _value_free_message(error))
+
+    def definition_problems(self, name: str, value: Any, at: FieldPath = ()) -> Iterator[SchemaProblem]:
+        """Schema violations of ``value`` against one shared definition
+        (``io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta``), at paths from ``at``."""
+        key = ("#/$defs", name)
+        if key not in self._validators:
+            import jsonschema
+
+            uri = self._definitions().get("$id", "https://kubernetes.io/api/_definitions.json")
+            schema = {"$ref": f"{uri}#/$defs/{name}"}
+            self._validators[key] = jsonschema.Draft202012Validator(schema, registry=self._get_registry())
+            try:
+                self._fast[key] = self._get_compiler().ref(f"#/$defs/{name}")
+            except Unsupported:
+                pass
+        fast = self._fast.get(key)
+        if fast is not None and fast(value):
+            return
+        for problem in self._detailed(self._validators[key], value):
+            yield SchemaProblem(at + problem.path, problem.message, problem.expected_type, problem.value_free)
 
     def served_api_versions(self, kind: str) -> tuple[str, ...]:
         """Every apiVersion this release serves ``kind`` at (built-in kinds), sorted."""
