@@ -325,6 +325,31 @@ MAPPINGS += (
     _m("checkov", "ServiceAccountTokens", "service-account-token-mounted",
        "CKV_K8S_38: both flag a mounted token; Checkov ignores a ServiceAccount's false, kgen follows admission", kinds=W, same=False),
 )
+SERVICES, INGRESSES, NETPOLS = frozenset({"Service"}), frozenset({"Ingress"}), frozenset({"NetworkPolicy"})
+MAPPINGS += (
+    # references between objects: kgen judges a kind only once some object of it is checked (or complete: true)
+    _m("kube-linter", "dangling-service", "service-selects-no-pods",
+       "both flag a Service whose selector matches no checked pod template", kinds=SERVICES),
+    _m("kube-linter", "dangling-ingress", ("ingress-backend-missing",),
+       "both flag an Ingress backend whose Service or Service port is not among the checked objects", kinds=INGRESSES),
+    _m("kube-linter", "dangling-networkpolicy", "networkpolicy-selects-no-pods",
+       "both flag a NetworkPolicy whose podSelector matches no checked pod; kube-linter also with no workload checked at all, "
+       "which kgen leaves to complete: true", kinds=NETPOLS, same=False),
+    _m("kube-score", "Service Targets Pod", "service-selects-no-pods",
+       "both flag a Service whose selector matches no pod of its namespace; kube-score also judges an ExternalName's selector",
+       kinds=SERVICES, same=False),
+    _m("kube-score", "Ingress targets Service", "ingress-backend-missing",
+       "both flag an Ingress backend Service or port that is not among the checked Services", kinds=INGRESSES),
+    _m("kube-score", "NetworkPolicy targets Pod", "networkpolicy-selects-no-pods",
+       "both flag a NetworkPolicy whose podSelector matches no pod of its namespace; kgen needs a workload checked (or complete: true)",
+       kinds=NETPOLS, same=False),
+    _m("kube-score", "Pod NetworkPolicy", "pod-not-isolated",
+       "both flag pods no NetworkPolicy selects for Ingress or Egress; kgen only in a namespace with a checked policy (or complete: true)",
+       kinds=W, same=False),
+    _m("polaris", "missingNetworkPolicy", "pod-not-isolated",
+       "both flag a workload no NetworkPolicy selects; kgen only in a namespace with a checked policy (or complete: true), "
+       "and Ingress and Egress apart", kinds=W, same=False),
+)
 MAPPING_BY_KEY = {(m.peer, m.check): m for m in MAPPINGS}
 
 
