@@ -177,13 +177,13 @@ def _pod_ports(spec: Mapping[str, Any], pods: list[ObjectEntry]) -> Iterator[Vio
                 continue
             if isinstance(value, str) and field_name != "portNumber" and value not in names:
                 has = f"their port names: {', '.join(sorted(names))}" if names else "they name no port"
-                problem = f"{field_name} {value} is no container port name of the selected pods ({has})"
+                problem = f"{field_name} {value} is no container port name of the pods of {shown} ({has})"
             elif isinstance(value, int) and field_name != "port" and value not in numbers:
-                problem = f"{field_name} {value} is no containerPort of the selected pods"
+                problem = f"{field_name} {value} is no containerPort of the pods of {shown}"
             else:
                 continue
             yield Violation(
-                f"podMetricsEndpoints {problem}, of {shown}; the endpoint gives Prometheus no target",
+                f"podMetricsEndpoints {problem}; the endpoint gives Prometheus no target",
                 ("spec", "podMetricsEndpoints", index, field_name),
             )
 
