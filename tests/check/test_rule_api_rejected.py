@@ -369,3 +369,347 @@ def test_a_schema_problem_deeper_in_the_field_does_not_hide_another_refusal(tmp_
         (RULE, *loc(text, "readinessProbe")),
         ("schema-invalid", *loc(text, "true")),
     ]
+
+
+# --- PodDisruptionBudget, HorizontalPodAutoscaler ----------------------------------------------
+
+
+def pdb(spec: str) -> str:
+    return f"""
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {{app: web}}
+{spec}"""
+
+
+def test_a_budget_with_both_fields_is_reported_at_the_second_besides_its_value(tmp_path: Path) -> None:
+    text = pdb("  minAvailable: 50%\n  maxUnavailable: 150%\n")
+    assert findings(tmp_path, text) == [
+        (RULE, *loc(text, "maxUnavailable"), "error", 'spec.maxUnavailable: "150%" must not be greater than 100%'),
+        (RULE, *loc(text, "maxUnavailable"), "error", "spec.maxUnavailable: minAvailable and maxUnavailable cannot be both set"),
+    ]
+
+
+@pytest.mark.parametrize("value", ["0", "0%", "100%", "'7'"])
+def test_budget_values_at_the_edges(tmp_path: Path, value: str) -> None:
+    got = findings(tmp_path, pdb(f"  minAvailable: {value}\n"))
+    if value == "'7'":  # a quoted number is a string, and a string must be a percentage
+        assert [f[4] for f in got] == [
+            "spec.minAvailable: \"7\": a valid percent string must be a numeric string followed by an ending '%' "
+            "(e.g. '1%', or '93%')"
+        ]
+    else:
+        assert got == []
+
+
+def hpa(spec: str, api_version: str = "autoscaling/v2") -> str:
+    return f"""
+apiVersion: {api_version}
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}
+{spec}"""
+
+
+def test_min_replicas_zero_is_refused_as_scale_to_zero_is_an_alpha_gate(tmp_path: Path) -> None:
+    text = hpa("  minReplicas: 0\n  maxReplicas: 0\n")
+    assert findings(tmp_path, text) == [
+        (RULE, *loc(text, "minReplicas"), "error",
+         "spec.minReplicas: 0 must be greater than or equal to 1 "
+         "(0 needs the HPAScaleToZero feature gate, alpha and off by default)"),
+        (RULE, *loc(text, "maxReplicas"), "error", "spec.maxReplicas: 0 must be greater than 0"),
+    ]
+
+
+def test_max_below_min_is_reported_at_max_replicas_and_equal_passes(tmp_path: Path) -> None:
+    text = hpa("  minReplicas: 4\n  maxReplicas: 3\n")
+    assert findings(tmp_path, text) == [
+        (RULE, *loc(text, "maxReplicas"), "error", "spec.maxReplicas: 3 must be greater than or equal to `minReplicas` (4)"),
+    ]
+    assert findings(tmp_path, hpa("  minReplicas: 3\n  maxReplicas: 3\n")) == []
+
+
+def test_only_the_first_populated_source_is_validated_and_the_others_are_forbidden(tmp_path: Path) -> None:
+    text = hpa(
+        "  maxReplicas: 3\n  metrics:\n    - type: Pods\n"
+        "      pods:\n        metric: {name: rps}\n        target: {type: AverageValue}\n"
+        "      resource:\n        name: cpu\n        target: {type: Utilization, averageUtilization: 0}\n"
+    )
+    assert findings(tmp_path, text) == [  # the resource's averageUtilization 0 is never looked at
+        (RULE, *loc(text, "target: {type: AverageValue}"), "error",
+         "spec.metrics[0].pods.target.averageValue: Required value: must specify a positive target averageValue"),
+        (RULE, *loc(text, "resource:"), "error",
+         "spec.metrics[0].resource: Forbidden: must populate the given metric source only (pods)"),
+    ]
+
+
+def test_the_v1_cpu_target_is_judged_as_the_converted_utilization(tmp_path: Path) -> None:
+    text = hpa("  maxReplicas: 3\n  targetCPUUtilizationPercentage: 0\n", "autoscaling/v1")
+    assert findings(tmp_path, text) == [
+        (RULE, *loc(text, "targetCPUUtilizationPercentage"), "error",
+         "spec.targetCPUUtilizationPercentage: 0 must be greater than 0"),
+    ]
+
+
+# --- CronJob ------------------------------------------------------------------------------------
+
+
+def cronjob(schedule: str, time_zone: str = "") -> str:
+    zone = f"\n  timeZone: {time_zone}" if time_zone else ""
+    return f"""
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "{schedule}"{zone}
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: job
+              image: busybox:1.36
+"""
+
+
+@pytest.mark.parametrize(
+    ("version", "time_zone", "expected"),
+    [
+        ("1.28", "", []),
+        ("1.28", "UTC", ["spec.schedule: cannot use both timeZone field and TZ or CRON_TZ in schedule"]),
+        ("1.29", "", [
+            "spec.schedule: cannot use TZ or CRON_TZ in schedule, use timeZone field instead "
+            "(refused at create from Kubernetes 1.29; target 1.29)"
+        ]),
+    ],
+)
+def test_a_tz_prefix_is_refused_with_time_zone_and_on_its_own_from_1_29(
+    tmp_path: Path, version: str, time_zone: str, expected: list[str]
+) -> None:
+    text = cronjob("TZ=Asia/Tokyo 0 9 * * 1-5", time_zone)
+    assert [f[4] for f in findings(tmp_path, text, kubernetes_version=version)] == expected
+
+
+def test_a_tz_prefix_naming_no_zone_is_a_parse_error_before_1_29(tmp_path: Path) -> None:
+    text = cronjob("CRON_TZ=Mars/Olympus 0 9 * * *")
+    assert findings(tmp_path, text, kubernetes_version="1.28") == [
+        (RULE, *loc(text, "schedule"), "error",
+         'spec.schedule: invalid cron schedule "CRON_TZ=Mars/Olympus 0 9 * * *": '
+         "provided bad location Mars/Olympus: unknown time zone Mars/Olympus"),
+    ]
+
+
+def test_time_zones_are_iana_names_of_the_tz_database(tmp_path: Path) -> None:
+    text = cronjob("0 9 * * *", "America/New_Yrok")
+    assert findings(tmp_path, text) == [
+        (RULE, *loc(text, "timeZone"), "error",
+         "spec.timeZone: unknown time zone America/New_Yrok (not in the IANA time zone database)"),
+    ]
+    for name in ("Europe/Kyiv", "Etc/GMT-14", "US/Pacific", "UTC"):
+        assert findings(tmp_path, cronjob("0 9 * * *", name)) == [], name
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("", "timeZone must be nil or non-empty string"),
+        ("local", "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"),
+        ("../../etc/passwd", "unknown time zone ../../etc/passwd"),
+        ("America/Argentina_Buenos_Aires", "unknown time zone America/Argentina_Buenos_Aires"),  # a part over 14
+        ("localtime", "unknown time zone localtime (not in the IANA time zone database)"),  # a system file, no zone
+        ("Europe/Paris", None),
+    ],
+)
+def test_time_zone_problems(name: str, problem: str | None) -> None:
+    from kgen.check.validation.batch import time_zone_problem
+
+    assert time_zone_problem(name) == problem
+
+
+@pytest.mark.parametrize(
+    ("schedule", "error"),
+    [
+        ("*/5 * * * *", None),
+        ("0 0 29 feb *", None),
+        ("0 12 * JAN-Mar sun,SAT", None),
+        ("*-5 * * * *", None),  # after a star nothing is read, as robfig/cron does
+        ("0 0 1,,15 * *", None),  # empty list entries are dropped
+        ("5/15 * * * *", None),  # N/step runs from N to the maximum
+        ("@midnight", None),
+        ("@every 1.5h", None),
+        ("@every 0", None),
+        ("0 0 * * 7", "end of range (7) above maximum (6): 7"),
+        ("0 24 * * *", "end of range (24) above maximum (23): 24"),
+        ("0 0 0 * *", "beginning of range (0) below minimum (1): 0"),
+        ("0 0 * 13 *", "end of range (13) above maximum (12): 13"),
+        ("30-10 * * * *", "beginning of range (30) beyond end of range (10): 30-10"),
+        ("1-2-3 * * * *", "too many hyphens: 1-2-3"),
+        ("*/5/2 * * * *", "too many slashes: */5/2"),
+        ("*/-1 * * * *", "negative number (-1) not allowed: -1"),
+        ("x * * * *", "failed to parse int from x"),
+        ("0 0 * * mon-fry", "failed to parse int from fry"),
+        ("* * * * * *", "expected exactly 5 fields, found 6: [* * * * * *]"),
+        ("", "empty spec string"),
+        (" @hourly", "expected exactly 5 fields, found 1: [@hourly]"),
+        ("@Hourly", "unrecognized descriptor: @Hourly"),
+        ("@every 90", 'failed to parse duration @every 90: time: missing unit in duration "90"'),
+        ("@every 5 minutes", 'failed to parse duration @every 5 minutes: time: unknown unit " minutes" in duration "5 minutes"'),
+        ("TZ=UTC", "the time zone prefix 'TZ=UTC' is not followed by a schedule"),
+    ],
+)
+def test_the_cron_parser_reads_schedules_as_robfig_cron_does(schedule: str, error: str | None) -> None:
+    from kgen.check.validation.batch import zone_exists
+    from kgen.check.validation.cron import CronError, parse_schedule
+
+    if error is None:
+        parse_schedule(schedule, zone_exists)
+    else:
+        with pytest.raises(CronError) as raised:
+            parse_schedule(schedule, zone_exists)
+        assert str(raised.value) == error
+
+
+# --- Service ------------------------------------------------------------------------------------
+
+
+def service(spec: str) -> str:
+    return f"""
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {{app: web}}
+{spec}"""
+
+
+def test_service_port_names_are_dns_labels_where_target_port_names_are_iana_names(tmp_path: Path) -> None:
+    text = service(
+        "  ports:\n"
+        "    - {name: metrics-for-prometheus, port: 9090, targetPort: metrics-for-prometheus}\n"
+        "    - {name: http, port: 80, targetPort: '8080'}\n"
+    )
+    assert findings(tmp_path, text) == [
+        (RULE, *loc(text, "targetPort: metrics"), "error",
+         'spec.ports[0].targetPort: "metrics-for-prometheus": must be no more than 15 characters'),
+        (RULE, *loc(text, "targetPort: '8080'"), "error",
+         'spec.ports[1].targetPort: "8080": must contain at least one letter (a-z)'),
+    ]
+
+
+def test_the_same_port_is_a_duplicate_for_the_same_protocol_only(tmp_path: Path) -> None:
+    text = service(
+        "  ports:\n"
+        "    - {name: dns, port: 53, protocol: UDP}\n"
+        "    - {name: dns-tcp, port: 53}\n"
+        "    - {name: dns-again, port: 53, protocol: TCP}\n"
+    )
+    assert findings(tmp_path, text) == [
+        (RULE, *loc(text, "port: 53, protocol: TCP"), "error",
+         "spec.ports[2].port: Duplicate value: port 53/TCP is also spec.ports[1]"),
+    ]
+
+
+def test_an_unset_type_is_cluster_ip_for_node_ports(tmp_path: Path) -> None:
+    text = service("  type: ''\n  ports:\n    - {port: 80, nodePort: 30080}\n")
+    assert findings(tmp_path, text) == [
+        (RULE, *loc(text, "nodePort"), "error",
+         "spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"),
+    ]
+
+
+# --- Ingress ------------------------------------------------------------------------------------
+
+
+def ingress(service_name: str) -> str:
+    return f"""
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service: {{name: {service_name}, port: {{number: 80}}}}
+"""
+
+
+@pytest.mark.parametrize(("version", "refused"), [("1.35", True), ("1.36", False)])
+def test_a_backend_service_name_may_start_with_a_digit_from_1_36(tmp_path: Path, version: str, refused: bool) -> None:
+    text = ingress("9web")
+    expected = [
+        (RULE, *loc(text, "name: 9web"), "error",
+         'spec.rules[0].http.paths[0].backend.service.name: "9web": a DNS-1035 label must consist of lower case '
+         "alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric "
+         "character (e.g. 'my-name', or 'abc-123')"),
+    ]
+    assert findings(tmp_path, text, kubernetes_version=version) == (expected if refused else [])
+
+
+def test_ingresses_of_the_retired_beta_versions_are_left_to_api_deprecated(tmp_path: Path) -> None:
+    text = ingress("web").replace("networking.k8s.io/v1", "networking.k8s.io/v1beta1").replace("pathType: Prefix", "")
+    assert findings(tmp_path, text) == []
+
+
+# --- ConfigMap and Secret -----------------------------------------------------------------------
+
+
+def test_a_config_map_may_hold_1_mib_and_not_one_byte_more(tmp_path: Path) -> None:
+    limit = 1024 * 1024
+    fits = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  a: {'x' * (limit - 3)}\nbinaryData:\n  b: eHh4\n"
+    assert findings(tmp_path, fits) == []
+    over = fits.replace("eHh4", "eHh4eA==")
+    assert findings(tmp_path, over) == [
+        (RULE, 5, 1, "error",
+         f"data and binaryData: Too long: must have at most {limit} bytes (1 MiB) in total; "
+         f"the values add up to {limit + 1} bytes"),
+    ]
+
+
+def test_a_secret_counts_string_data_over_the_data_it_replaces(tmp_path: Path) -> None:
+    limit = 1024 * 1024
+    big = "x" * limit
+    text = f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: big\ndata:\n  a: eHh4\nstringData:\n  a: {big}\n"
+    assert findings(tmp_path, text) == []  # stringData's "a" replaces data's: exactly 1 MiB
+    text = text.replace("  a: eHh4", "  b: eA==")
+    assert [f[4] for f in findings(tmp_path, text)] == [
+        f"data (with stringData): Too long: must have at most {limit} bytes (1 MiB) in total; "
+        f"the values add up to {limit + 1} bytes"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "decodes"),
+    [("c2VjcmV0", True), ("c2Vj\n  cmV0", True), ("", True), ("c2VjcmV0=", False), ("c2VjcmV", False), ("c2V-cmV0", False)],
+)
+def test_data_values_decode_as_the_api_server_decodes_base64(value: str, decodes: bool) -> None:
+    from kgen.check.validation.config import decode_base64
+
+    assert (decode_base64(value.replace("\n  ", "\n")) is not None) == decodes
+
+
+def test_no_message_shows_a_secret_value(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kgen.cli import cli
+
+    fixture = Path(__file__).parents[2] / "fixtures" / "policies" / "api-rejected" / "fail-config.yaml"
+    values = ["s3cr3t-v4lue", "c2VjcmV0", "LS0tLS1CRUdJTg", '"an", "object"', "ops-7731"]  # the fixture's Secret values
+    for output in ("text", "json", "sarif"):
+        result = CliRunner().invoke(cli, ["check", str(fixture), "--no-config", "--format", output, "--fail-on", "never"])
+        assert result.exit_code == 0, result.output
+        assert result.output.count("api-rejected") >= 10
+        for value in values:
+            assert value not in result.output, (output, value)
