@@ -407,10 +407,8 @@ def _unreported(found: Iterable[SchemaProblem], reported: list[SchemaProblem], r
         if len(kept) >= room:
             break
         path = problem.path
-        if any(path[: len(t)] == t or t[: len(path)] == path for t in taken):
-            continue
-        kept.append(problem)
-        taken.append(path)
+        if not any(path[: len(t)] == t or t[: len(path)] == path for t in taken):
+            kept.append(problem)
     return kept
 
 
