@@ -350,6 +350,22 @@ MAPPINGS += (
        "both flag a workload no NetworkPolicy selects; kgen only in a namespace with a checked policy (or complete: true), "
        "and Ingress and Egress apart", kinds=W, same=False),
 )
+MONITORS = frozenset({"ServiceMonitor"})
+MAPPINGS += (
+    # what a pod names (ConfigMaps, Secrets, keys, ServiceAccounts) and what a ServiceMonitor selects
+    _m("kube-linter", "env-value-from", "reference-missing",
+       "both flag env valueFrom naming a ConfigMap, Secret or key that is not among the checked objects; kgen also "
+       "envFrom and volumes, and judges a kind only once some object of it is checked (or complete: true)", kinds=W),
+    _m("kube-linter", "non-existent-service-account", "reference-missing",
+       "both flag a serviceAccountName (or serviceAccount) naming no checked ServiceAccount; kgen only once some "
+       "ServiceAccount is checked (or complete: true), and never default", kinds=W),
+    _m("kube-linter", "dangling-servicemonitor", "servicemonitor-selects-nothing",
+       "both flag a ServiceMonitor whose selector matches no checked Service; without a namespaceSelector kube-linter "
+       "looks in every namespace, kgen (as prometheus-operator) in the monitor's own", kinds=MONITORS, same=False),
+    _m("kube-score", "StatefulSet has ServiceName", "reference-missing",
+       "both flag a StatefulSet whose serviceName names no headless Service selecting its pods; kgen only once some "
+       "Service is checked (or complete: true)", kinds=frozenset({"StatefulSet"}), same=False),
+)
 MAPPING_BY_KEY = {(m.peer, m.check): m for m in MAPPINGS}
 
 

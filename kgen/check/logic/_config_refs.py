@@ -28,6 +28,7 @@ class Reference:
     optional: bool = False
     key: str | None = None  # the key it reads, when it reads one
     key_path: FieldPath = ()
+    container: str | None = None  # the container that reads it (env, envFrom)
 
 
 def pod_references(pod_spec: Mapping[str, Any], path: FieldPath, claim_templates: frozenset[str]) -> Iterator[Reference]:
@@ -81,6 +82,7 @@ def _env_references(container: Mapping[str, Any], path: FieldPath, container_nam
                 selector.get("optional") is True,
                 key if isinstance(key, str) and key else None,
                 at + ("key",),
+                container_name,
             )
     env_from = container.get("envFrom")
     for index, item in enumerate(env_from if isinstance(env_from, list) else ()):
@@ -96,6 +98,7 @@ def _env_references(container: Mapping[str, Any], path: FieldPath, container_nam
                     "envFrom",
                     f"envFrom of container {container_name}",
                     source.get("optional") is True,
+                    container=container_name,
                 )
 
 

@@ -60,6 +60,7 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
             "volume is updated in place by the kubelet; env is not): with no checksum annotation on the pod "
             "template and no content hash in its name, changing it does not restart the pods",
             ref.path,
+            container=ref.container,
         )
 
 

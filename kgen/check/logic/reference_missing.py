@@ -67,6 +67,7 @@ def _judge(ref: Reference, namespace: str, ctx: Context) -> Iterator[Violation]:
             f"{_CONSEQUENCE[ref.via] if ref.kind != 'PersistentVolumeClaim' else _UNCLAIMED}",
             ref.path,
             severity,
+            ref.container,
         )
         return
     if ref.key is None or ref.key in keys or _keys_unknown(keys):
@@ -82,6 +83,7 @@ def _judge(ref: Reference, namespace: str, ctx: Context) -> Iterator[Violation]:
         f"({_key_list(keys)}); {effect}",
         ref.key_path,
         "error",
+        ref.container,
     )
 
 
