@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator
 
 from kgen.check.api import Context, Target, Violation
+from kgen.check.validation.formats import quoted
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import api_group, format_field_path, is_builtin_group, is_kubernetes_group
 
@@ -57,7 +58,7 @@ def refused(path: FieldPath, what: str) -> Violation:
 def not_supported(path: FieldPath, value: str, supported: Iterable[str]) -> Violation:
     """A value outside the field's list, worded as the API server's NotSupported error."""
     listed = ", ".join(f'"{choice}"' for choice in supported)
-    return refused(path, f'Unsupported value: "{value}": supported values: {listed}')
+    return refused(path, f"Unsupported value: {quoted(value)}: supported values: {listed}")
 
 
 def registered_kinds() -> list[str]:
