@@ -546,6 +546,7 @@ def test_time_zone_problems(name: str, problem: str | None) -> None:
         ("@midnight", None),
         ("@every 1.5h", None),
         ("@every 0", None),
+        ("TZ=Local 0 9 * * *", None),  # Go's LoadLocation knows Local (a timeZone field may not say it)
         ("0 0 * * 7", "end of range (7) above maximum (6): 7"),
         ("0 24 * * *", "end of range (24) above maximum (23): 24"),
         ("0 0 0 * *", "beginning of range (0) below minimum (1): 0"),

@@ -60,8 +60,8 @@ def time_zone_problem(name: str) -> str | None:
 
 
 def zone_exists(name: str) -> bool:
-    """Whether Go's time.LoadLocation finds ``name`` (UTC, or a zone of the IANA database)."""
-    if name in ("", "UTC"):
+    """Whether Go's time.LoadLocation finds ``name`` (UTC, Local, or a zone of the IANA database)."""
+    if name in ("", "UTC", "Local"):
         return True
     zones = _zones()
     return name in zones if zones else True  # no time zone data at all: not judged
