@@ -41,3 +41,13 @@ def test_the_sarif_schema_is_carried() -> None:
     schema = (REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
     assert '"$schema": "http://json-schema.org/draft-04/schema#"' in schema
     assert "sarif-schema-2.1.0.json" in (REPO / "tests" / "data" / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_package_of_kgen_is_one_pyproject_ships() -> None:
+    """setuptools ships only the packages pyproject lists: a package left out is missing from the wheel."""
+    tool = (REPO / "pyproject.toml").read_text(encoding="utf-8").split("\n[tool.setuptools]\n", 1)[1].split("\n[", 1)[0]
+    listed = set(re.findall(r'"(kgen[\w.]*)"', tool))
+    found = {
+        ".".join(init.parent.relative_to(REPO).parts) for init in (REPO / "kgen").rglob("__init__.py")
+    }
+    assert found - listed == set()
