@@ -20,7 +20,8 @@ JSON Schema, and so does this module:
 
 Not evaluated: ``x-kubernetes-validations`` (CEL rules), ``format`` (the API
 server checks a few formats whose exact grammar is Go's), and a ``pattern``
-that Python's regular expressions cannot read (RE2 syntax such as ``\\pL``).
+that Python's regular expressions cannot read (RE2 syntax such as ``\\pL``)
+or would take exponential time on (``(a+)+``; RE2, the API server's engine, is linear).
 
 Each version's schema is compiled once into closures that walk only the
 instance (a valid resource costs one pass over its own fields). Compiling
@@ -427,7 +428,7 @@ def _junctor(keyword: str, subs: list[Validate]) -> Validate:
 def _string_checks(schema: Mapping[str, Any], at: FieldPath, compiler: _Compiler) -> Validate | None:
     low, high, pattern = schema.get("minLength"), schema.get("maxLength"), schema.get("pattern")
     regex = None
-    if isinstance(pattern, str):
+    if isinstance(pattern, str) and not _backtracks(pattern):
         try:
             regex = re.compile(pattern)
         except (re.error, RecursionError, OverflowError):
@@ -446,6 +447,55 @@ def _string_checks(schema: Mapping[str, Any], at: FieldPath, compiler: _Compiler
             out.append(_problem(path, f"{_shown(value)} should match {pattern!r}"))
 
     return check
+
+
+def _backtracks(pattern: str) -> bool:
+    """A repeated group made only of repetitions (``(a+)+``, ``([a-z]+)*``): linear in Go's RE2,
+    which the API server uses, but exponential in Python's backtracking engine, so such a pattern
+    is not evaluated. A literal between the repetitions (``(\\.[a-z]+)*``) keeps it linear."""
+    groups: list[list[bool]] = []  # per open group: [contains a repetition, contains a single literal]
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        atom_end = index + 1
+        literal = False
+        if char == "\\":
+            atom_end = index + 2
+            literal = pattern[index + 1 : index + 2] not in ("d", "D", "w", "W", "s", "S", "p", "P", "")
+        elif char == "[":
+            close = pattern.find("]", index + 2)
+            atom_end = close + 1 if close != -1 else len(pattern)
+        elif char == "(":
+            groups.append([False, False])
+            index += 1
+            continue
+        elif char == ")":
+            repeats, anchored = groups.pop() if groups else [False, False]
+            following = pattern[index + 1 : index + 2]
+            if repeats and not anchored and following in ("*", "+", "{"):
+                return True
+            if groups:
+                groups[-1][0] = groups[-1][0] or repeats or following in ("*", "+", "{")
+                groups[-1][1] = groups[-1][1] or anchored
+            index += 1
+            continue
+        elif char == "{":
+            close = pattern.find("}", index)
+            index = close + 1 if close != -1 else len(pattern)
+            continue
+        elif char in "*+?|^$":
+            index += 1
+            continue
+        else:
+            literal = char != "."
+        following = pattern[atom_end : atom_end + 1]
+        if groups:
+            if following in ("*", "+", "{"):
+                groups[-1][0] = True
+            elif literal and following != "?":
+                groups[-1][1] = True
+        index = atom_end
+    return False
 
 
 def _number_checks(schema: Mapping[str, Any]) -> Validate | None:

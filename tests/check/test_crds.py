@@ -477,3 +477,23 @@ def test_a_broken_crd_in_a_crds_folder_is_named_on_its_resources(tmp_path: Path)
     assert outcome.exit_code == 1
     assert f"CustomResourceDefinition widgets.example.com ({crd}:1)" in outcome.output
     assert "Traceback" not in outcome.output
+
+
+def test_a_pattern_that_backtracks_is_not_evaluated(tmp_path: Path) -> None:
+    import time
+
+    crd = broken_crd("""
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              evil: {type: string, pattern: "^(a+)+$"}
+              fine: {type: string, pattern: "^[a-z]+(\\\\.[a-z]+)*$"}
+    """)
+    widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n"
+    widget += f"  evil: {'a' * 40}!\n  fine: Not.Lower\n"
+    start = time.perf_counter()
+    found = rows(run(write(tmp_path, crd + "---\n" + widget)))
+    assert time.perf_counter() - start < 10
+    assert found == [(31, 3, "spec.fine: \"Not.Lower\" should match '^[a-z]+(\\\\.[a-z]+)*$'")]
