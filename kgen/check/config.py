@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterable
 
 from kgen.check.policy import Policy, as_written, param_problems, refuse, schema_problem, single_document
 from kgen.check.schema_errors import Problem, did_you_mean

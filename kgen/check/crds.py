@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterable
 
 from kgen.errors import ConfigError, InputError, LoadError
 from kgen.load.discover import discover, read_text

@@ -15,7 +15,8 @@ import itertools
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable, Iterator
 
 from kgen.check.config import CONFIG_NAMES, Config, find_config, load_config, settle_rules
 from kgen.check.crds import load_crd_paths, registry

@@ -9,7 +9,8 @@ object only its key is kept, so memory grows with the index, not the tree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.result import CheckedObject, ObjectRef
 from kgen.load.yamlload import FieldPath

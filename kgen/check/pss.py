@@ -23,7 +23,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable, Iterator
 
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import ContainerRef, containers, get_path

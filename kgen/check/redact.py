@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 SECRET_KIND = "Secret"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"

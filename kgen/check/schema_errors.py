@@ -12,7 +12,8 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterable
 
 from kgen.load.yamlload import FieldPath
 from kgen.model.quantity import QuantityError, parse_quantity

@@ -7,7 +7,8 @@ the document itself).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.index import ObjectEntry, ObjectIndex
 from kgen.check.policy import Policy

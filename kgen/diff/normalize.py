@@ -22,7 +22,8 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable, Optional
 
 from kgen.diff.paths import ANY, Item, PatternPath, Segment, segment_matches
 from kgen.model.quantity import QuantityError, parse_quantity

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from kgen.diff.paths import ANY, Item, Path, PatternPath, covers, format_path, path_sort_key
 from kgen.diff.result import FieldChange, ObjectKey, Risk

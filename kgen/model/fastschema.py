@@ -15,7 +15,8 @@ not True and 1. A schema using any other assertion keyword is refused
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable
 
 Check = Callable[[Any], bool]
 

@@ -6,7 +6,8 @@ Everything else asks here; nothing else walks manifests for pod specs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator
 
 from kgen.load.yamlload import FieldPath
 

@@ -24,7 +24,8 @@ values, labels, annotations, commands, names and paths are text; quantities
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Callable, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable, Iterator
 
 from kgen.load.resolve import FLOAT, INT, json_text, resolve_plain
 from kgen.load.yamlload import FieldPath

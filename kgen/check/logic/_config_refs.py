@@ -8,7 +8,8 @@ of the key) from the object, so findings point at the referencing field.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import containers

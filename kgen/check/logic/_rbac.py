@@ -10,7 +10,8 @@ the rule to objects of those names. Strings match exactly (case counts).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from kgen.check.api import Context, ObjectEntry
 from kgen.check.index import selector_matches

@@ -3,7 +3,8 @@ objects and selectors are named in messages, and the ports of Services and pods.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator
 
 from kgen.check.api import Context, ObjectEntry
 from kgen.model.k8s import containers, get_path

@@ -11,7 +11,8 @@ content-hash suffix), or a controller must restart them (Reloader, Wave).
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.logic._config_refs import Reference, env_references

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.model.k8s import api_group, is_kubernetes_group

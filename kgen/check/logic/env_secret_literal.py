@@ -7,7 +7,8 @@ private key counts whatever its name. The value itself is never repeated.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.logic._secret_names import carries_literal, is_private_key, names_a_secret

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.index import ObjectEntry, min_replicas_of, replicas_of
 from kgen.check.api import Context, Target, Violation

@@ -11,7 +11,8 @@ kgen.check.pss, as of that version.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.pss import BASELINE, PRIVILEGED, RESTRICTED, Control, Problem, Version, evaluate, parse_version

@@ -11,7 +11,8 @@ with hostNetwork the node's value applies and no pod sysctl may change it.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.model.k8s import get_path

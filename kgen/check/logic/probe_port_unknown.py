@@ -8,7 +8,8 @@ needs no declaration (declared ports are informational).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.logic._probes import PROBES, probe
 from kgen.check.api import Context, Target, Violation

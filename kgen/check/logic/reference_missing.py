@@ -8,7 +8,8 @@ warning, an error when .kgen.yaml says the set is complete.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.logic._config_refs import Reference, pod_references

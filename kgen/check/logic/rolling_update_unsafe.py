@@ -10,7 +10,8 @@ kgen cannot count, so only 100% is known to cover all of them.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, ObjectEntry, Target, Violation
 from kgen.check.index import min_replicas_of, replicas_of

@@ -7,7 +7,8 @@ when every container overrides it. Every container kind counts.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.pss import Pod, parse_version, run_as_user

@@ -10,7 +10,8 @@ kept only where a selected object has it.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator
 
 from kgen.check.api import Context, ObjectEntry, Target, Violation
 from kgen.check.index import selector_matches

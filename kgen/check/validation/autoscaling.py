@@ -7,7 +7,8 @@ which the API server converts to a resource metric before validating it.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.validation import not_supported, refused, validates

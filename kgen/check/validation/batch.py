@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator, Mapping
+from collections.abc import Mapping
+from typing import Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.validation import refused, validates

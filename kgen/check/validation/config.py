@@ -13,7 +13,8 @@ import base64
 import binascii
 import json
 import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.validation import validates

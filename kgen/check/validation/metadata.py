@@ -9,7 +9,8 @@ inside an object (a pod template, a selector's matchLabels).
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.logic._workloads import version_at_least

@@ -9,7 +9,8 @@ pod the controller creates from it, which the message says.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.logic._workloads import version_at_least
