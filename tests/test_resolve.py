@@ -176,3 +176,22 @@ def test_renamed_keys_name_only_keys_read_otherwise_than_written() -> None:
     assert doc.renamed_keys(("data", "8080")) == []
     assert doc.renamed_keys(("data", "8")) == [("8", "010")]
     assert doc.renamed_keys(("data", "plain")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "merged", "at"),
+    [
+        # go-yaml v2 applies entries in the order written: a merge after a key overwrites it
+        ("b: &b {a: 2, c: 3}\nm: {a: 1, <<: *b}\n", {"a": 2, "c": 3}, (1, 8)),
+        ("b: &b {a: 2}\nm: {<<: *b, a: 1}\n", {"a": 1}, (2, 13)),
+        # in a list of merged mappings the earlier one wins
+        ("x: &x {a: 1}\ny: &y {a: 2}\nm: {<<: [*x, *y]}\n", {"a": 1}, (1, 8)),
+        # an explicit null before a merge is overwritten by it; after it, it unsets the key
+        ("b: &b {a: 2}\nm: {a: null, <<: *b}\n", {"a": 2}, (1, 8)),
+        ("b: &b {a: 2, c: 3}\nm: {<<: *b, a: null}\n", {"c": 3}, (2, 13)),
+    ],
+)
+def test_merge_keys_apply_in_go_yaml_v2_order(text: str, merged: dict[str, int], at: tuple[int, int]) -> None:
+    doc = load_one(text, keep_nulls=False)
+    assert doc.data["m"] == merged
+    assert doc.position(("m", "a")) == at

@@ -265,21 +265,21 @@ def _key_text(node: ScalarNode) -> str | None:
 
 
 def _flat_pairs(node: MappingNode) -> list[tuple[Node, Node]]:
-    """Key/value node pairs with YAML merge keys (``<<``) expanded, merged first."""
+    """Key/value node pairs with YAML merge keys (``<<``) expanded in go-yaml v2's order: the
+    last pair of a key is the one that counts (see ``_Builder._merged_mapping``)."""
     if not any(k.tag == _MERGE for k, _ in node.value):
         return list(node.value)
-    merged: list[tuple[Node, Node]] = []
-    own: list[tuple[Node, Node]] = []
+    pairs: list[tuple[Node, Node]] = []
     for key_node, value_node in node.value:
         if key_node.tag != _MERGE:
-            own.append((key_node, value_node))
+            pairs.append((key_node, value_node))
         elif isinstance(value_node, MappingNode):
-            merged.extend(_flat_pairs(value_node))
+            pairs.extend(_flat_pairs(value_node))
         elif isinstance(value_node, SequenceNode):
             for sub in reversed(value_node.value):
                 if isinstance(sub, MappingNode):
-                    merged.extend(_flat_pairs(sub))
-    return merged + own
+                    pairs.extend(_flat_pairs(sub))
+    return pairs
 
 
 class _Builder:
@@ -444,31 +444,29 @@ class _Builder:
         )
 
     def _merged_mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
-        """A mapping with YAML merge keys (<<): merged values first, own keys win (a null one unsets)."""
+        """A mapping with YAML merge keys (<<), as go-yaml v2 decodes it: entries apply in the order
+        written, a merge overwriting what came before it and a key after a merge overwriting it; in
+        a list of merged mappings the earlier one wins. An explicit null unsets (keep_nulls=False)."""
         result: dict[str, Any] = {}
-        own: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag != _MERGE:
-                continue
-            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
-            for source in sources:
-                merged = self.build(source, depth)
-                if not isinstance(merged, dict):
-                    raise self.error(source, "a merge key (<<) needs a mapping or a list of mappings")
-                for key, value in merged.items():
-                    result.setdefault(key, value)
+        own: set[str] = set()
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
+                sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                for source in reversed(sources):
+                    merged = self.build(source, depth)
+                    if not isinstance(merged, dict):
+                        raise self.error(source, "a merge key (<<) needs a mapping or a list of mappings")
+                    result.update(merged)
                 continue
             key = self.key(key_node)
             if key in own:
                 raise self._duplicate(node, key_node)
-            own[key] = self.build(value_node, depth)
-        result.update(own)
-        if not self.keep_nulls:
-            for key, value in own.items():
-                if value is None:
-                    del result[key]
+            own.add(key)
+            value = self.build(value_node, depth)
+            if value is None and not self.keep_nulls:
+                result.pop(key, None)
+            else:
+                result[key] = value
         return result
 
     def _sequence(self, node: SequenceNode, depth: int) -> list[Any]:
