@@ -307,3 +307,15 @@ spec:
         (*loc(text, "name: init-config"), "warning"),
         (*loc(text, "name: debug-secret"), "warning"),
     ]
+
+
+def test_malformed_references_are_skipped_without_a_traceback(tmp_path: Path) -> None:
+    text = CONFIG + deployment(
+        "      imagePullSecrets: [x, {name: 3}, {name: \"\"}]\n"
+        "      volumes: [1, {name: v, configMap: {name: web, items: {k: v}}}, {name: c, persistentVolumeClaim: {claimName: [x]}}]\n"
+        + container(
+            "          env: [1, {name: X, valueFrom: [1]}, {name: Z, valueFrom: {configMapKeyRef: {name: web, key: [k]}}}]\n"
+            "          envFrom: [1, {configMapRef: [x]}, {secretRef: {name: 4}}]\n"
+        )
+    )
+    assert findings(tmp_path, text) == []

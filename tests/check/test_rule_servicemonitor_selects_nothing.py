@@ -176,3 +176,8 @@ def test_a_podmonitor_selecting_no_pods(tmp_path: Path) -> None:
 def test_only_prometheus_operators_group_is_judged(tmp_path: Path) -> None:
     text = SERVICE + monitor("  selector:\n    matchLabels: {app: api}\n").replace("monitoring.coreos.com/v1", "example.com/v1")
     assert findings(tmp_path, text) == []
+
+
+def test_a_malformed_selector_is_left_to_the_crds_schema(tmp_path: Path) -> None:
+    for selector in ("[app]", "{matchLabels: [app]}", "{matchExpressions: [{key: 1, operator: In}]}", "{matchExpressions: x}"):
+        assert findings(tmp_path, SERVICE + monitor(f"  selector: {selector}\n  endpoints: {{port: x}}\n")) == []

@@ -67,7 +67,7 @@ def _env_references(container: Mapping[str, Any], path: FieldPath, container_nam
         value_from = item.get("valueFrom") if isinstance(item, Mapping) else None
         if not isinstance(value_from, Mapping):
             continue
-        variable = item.get("name")
+        variable = item.get("name") if isinstance(item.get("name"), str) else f"#{index}"
         for field_name, kind in _KEY_REFS:
             selector = value_from.get(field_name)
             if not isinstance(selector, Mapping) or not _named(selector, "name"):

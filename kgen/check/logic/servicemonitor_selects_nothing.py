@@ -36,8 +36,8 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     spec = spec if isinstance(spec, Mapping) else {}
     selector = spec.get("selector")
     selector = {} if selector is None else selector  # the operator reads an absent selector as the empty one
-    if not isinstance(selector, Mapping):
-        return  # schema-invalid territory
+    if not _well_formed(selector):
+        return  # the CRD's schema refuses it (schema-invalid where the CRD is checked)
     namespaces = _namespaces(spec, entry.namespace)
     where = _where(namespaces)
     if entry.kind == "ServiceMonitor":
@@ -75,6 +75,23 @@ def _selects_apiserver(selector: Mapping[str, Any], namespaces: frozenset[str] |
 
 def _any_service_in(namespaces: frozenset[str], ctx: Context) -> bool:
     return any(True for _ in ctx.index.services_selected({}, namespaces))
+
+
+def _well_formed(selector: Any) -> bool:
+    """A LabelSelector of the API's shape: a string map and expressions with a string key and operator."""
+    if not isinstance(selector, Mapping):
+        return False
+    match_labels = selector.get("matchLabels")
+    if match_labels is not None and not isinstance(match_labels, Mapping):
+        return False
+    expressions = selector.get("matchExpressions")
+    if expressions is None:
+        return True
+    return isinstance(expressions, list) and all(
+        isinstance(e, Mapping) and isinstance(e.get("key"), str) and isinstance(e.get("operator"), str)
+        and isinstance(e.get("values"), (list, type(None)))
+        for e in expressions
+    )
 
 
 def _namespaces(spec: Mapping[str, Any], own: str) -> frozenset[str] | None:
