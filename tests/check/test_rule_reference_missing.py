@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kgen.check.engine import CheckOptions, run_check
-from kgen.check.result import CheckResult
+from kgen.check.index import ObjectEntry, config_keys_only
+from kgen.check.result import CheckResult, ObjectRef
 
 from tests.check.support import check, loc, write
 
@@ -319,3 +320,13 @@ def test_malformed_references_are_skipped_without_a_traceback(tmp_path: Path) ->
         )
     )
     assert findings(tmp_path, text) == []
+
+
+def test_the_index_keeps_a_secrets_key_names_and_never_its_values() -> None:
+    data = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"}, "type": "Opaque",
+            "data": {"password": "czNjcjN0"}, "stringData": {"token": "s3cr3t"}}
+    entry = ObjectEntry(ObjectRef("v1", "Secret", "", "db"), data, "x.yaml", 0, (), (1, 8), 1, 1)
+    kept = config_keys_only(entry)
+    assert kept.data == {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+                         "data": {"password": ""}, "stringData": {"token": ""}}
+    assert "s3cr3t" not in repr(kept) and "czNjcjN0" not in repr(kept)
