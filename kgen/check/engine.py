@@ -163,7 +163,10 @@ class FileResult:
     """What checking one source produced (sent back from a worker as is)."""
 
     findings: list[Finding] = field(default_factory=list)
-    kept: list[ObjectEntry] = field(default_factory=list)  # objects the cross-object rules need
+    kept: list[ObjectEntry] = field(default_factory=list)  # objects the cross-object rules look at
+    #: objects the index needs (to answer other objects' rules) that no cross-object rule looks at:
+    #: indexed, then let go (their CheckedObject is in ``checked``)
+    indexed: list[ObjectEntry] = field(default_factory=list)
     keys: list[tuple[str, str, str, str]] = field(default_factory=list)  # (namespace, group, kind, name) of every object
     checked: list[CheckedObject] = field(default_factory=list)
     documents: int = 0
@@ -338,13 +341,15 @@ class FileChecker:
                 entry.applied.append(rule.id)
         result.keys.append(entry.key)
         cross = [rule for rule in self.rules.cross_rules if any(True for _ in targets.for_policy(rule.policy))]
-        if cross or custom or (self.rules.cross_rules and is_indexed(entry)):
+        if cross or custom:
             for rule in cross:
                 for target in targets.for_policy(rule.policy):
                     for path in _reported(rule.paths, target):
                         entry.positions[path] = document.position(entry.base + path)
             result.kept.append(entry if cross else config_keys_only(entry))  # never a Secret's values
         else:
+            if self.rules.cross_rules and is_indexed(entry):
+                result.indexed.append(config_keys_only(entry))
             result.checked.append(entry.checked())
 
     def _schema_findings(self, entry: ObjectEntry, document: Document, result: FileResult) -> bool:
@@ -553,6 +558,8 @@ class _Merger:
             self.stdin_text = result.text
         for key in result.keys:
             self.index.add_key(key)
+        for entry in result.indexed:
+            self.index.add(entry)
         for entry in result.kept:
             self.index.add(entry)
             self.kept.append(entry)

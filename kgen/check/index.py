@@ -8,6 +8,8 @@ object only its key is kept, so memory grows with the index, not the tree.
 
 from __future__ import annotations
 
+import sys
+
 from dataclasses import dataclass, field, replace
 from collections.abc import Mapping
 from typing import Any, Iterator
@@ -156,7 +158,9 @@ class ObjectIndex:
     _services_by_own_label_key: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     _services_in: dict[str, list[ObjectEntry]] = field(default_factory=dict)  # core Services by namespace
     #: ConfigMaps and Secrets by (kind, namespace, name): the names of their keys (never their values).
-    _config_keys: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
+    #: (kind, namespace, name) -> its key names, sorted and interned (a tuple: a few hundred bytes for a
+    #: ConfigMap of dozens of keys, where a set would take kilobytes, for every ConfigMap of a large tree)
+    _config_keys: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
     _mutable_configs: set[tuple[str, str, str]] = field(default_factory=set)  # any copy not immutable: true
     #: Everything that runs pods (bare Pods too) by namespace, by (namespace, label key, value) and
     #: (namespace, label key) of its pods: what a Service, PDB or NetworkPolicy of that namespace selects.
@@ -229,7 +233,8 @@ class ObjectIndex:
         if entry.kind == "Secret" and entry.data.get("type") == "kubernetes.io/service-account-token":
             names |= {"token", "ca.crt", "namespace"}
         where = (entry.kind, entry.namespace, entry.ref.name)
-        self._config_keys[where] = self._config_keys.get(where, frozenset()) | names
+        names.update(self._config_keys.get(where, ()))
+        self._config_keys[where] = tuple(sorted(map(sys.intern, names)))
         if entry.data.get("immutable") is not True:
             self._mutable_configs.add(where)
 
@@ -271,7 +276,8 @@ class ObjectIndex:
 
     def config_keys(self, kind: str, namespace: str, name: str) -> frozenset[str] | None:
         """The key names of the checked ConfigMap or Secret of that name; None when none was checked."""
-        return self._config_keys.get((kind, namespace, name))
+        keys = self._config_keys.get((kind, namespace, name))
+        return frozenset(keys) if keys is not None else None
 
     def config_mutable(self, kind: str, namespace: str, name: str) -> bool:
         """Whether the checked ConfigMap or Secret of that name may change in place (not immutable: true)."""

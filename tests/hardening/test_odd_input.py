@@ -54,7 +54,7 @@ VARIANTS = {
     "tabs-in-plain-scalars": PLAIN.replace('note: "tab\\there"', "note: tab\there").encode(),
     "json": json.dumps(OBJECT, indent=2).encode(),
     "json-one-long-line": json.dumps(
-        {**OBJECT, "metadata": {**OBJECT["metadata"], "annotations": {"note": "tab\there", "long": "x" * 1_000_000}}}
+        {**OBJECT, "metadata": {**OBJECT["metadata"], "annotations": {"note": "tab\there", "long": "x" * 200_000}}}
     ).encode(),
     "nested-lists": as_list(OBJECT, 3).encode(),
 }
