@@ -306,6 +306,10 @@ RELAXATIONS = {
     "replicas-single": lambda p: (
         p.get("replicas") == 1 or (p.get("autoscale") is False and p.get("replicas", {}).get("min", 2) == 1)
     ),
+    "spread-missing": lambda p: p.get("spread") is False,
+    "seccomp-profile": lambda p: p.get("security", {}).get("seccompProfile") == "Unconfined",
+    "service-account-token-mounted": lambda p: p.get("security", {}).get("automountServiceAccountToken") is True,
+    "default-service-account": lambda p: p.get("security", {}).get("automountServiceAccountToken") is True,
 }
 
 
