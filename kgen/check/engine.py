@@ -257,6 +257,7 @@ class FileChecker:
         self.pod_security = config.pod_security
         self.complete = config.complete
         self.stamp = Stamper(self.rules)
+        self._by_shape: dict[tuple[str, str, frozenset[str]], tuple[list[CompiledPolicy], list[CompiledPolicy]]] = {}
 
     def check(self, source: Source) -> FileResult:
         result = FileResult()
@@ -328,7 +329,8 @@ class FileChecker:
         schema_paths = {f.path for f in result.findings[start:] if f.rule == SCHEMA_INVALID}
         targets = ObjectTargets.of(entry)
         context = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete)  # single-object rules see no index
-        for rule in self.rules.object_rules:
+        object_rules, cross_rules = self.rules_for(targets)
+        for rule in object_rules:
             applied = False
             for target in targets.for_policy(rule.policy):
                 applied = True
@@ -340,17 +342,31 @@ class FileChecker:
             if applied:
                 entry.applied.append(rule.id)
         result.keys.append(entry.key)
-        cross = [rule for rule in self.rules.cross_rules if any(True for _ in targets.for_policy(rule.policy))]
+        cross = [rule for rule in cross_rules if any(True for _ in targets.for_policy(rule.policy))]
         if cross or custom:
+            positions = entry.positions
             for rule in cross:
                 for target in targets.for_policy(rule.policy):
                     for path in _reported(rule.paths, target):
-                        entry.positions[path] = document.position(entry.base + path)
+                        if path not in positions:  # rules share targets and reported fields
+                            positions[path] = document.position(entry.base + path)
             result.kept.append(entry if cross else config_keys_only(entry))  # never a Secret's values
         else:
             if self.rules.cross_rules and is_indexed(entry):
                 result.indexed.append(config_keys_only(entry))
             result.checked.append(entry.checked())
+
+    def rules_for(self, targets: ObjectTargets) -> tuple[list[CompiledPolicy], list[CompiledPolicy]]:
+        """The object and cross-object rules that look at objects of this kind, group and traits (kept per shape)."""
+        key = targets.shape_key
+        found = self._by_shape.get(key)
+        if found is None:
+            found = (
+                [rule for rule in self.rules.object_rules if targets.applies(rule.policy)],
+                [rule for rule in self.rules.cross_rules if targets.applies(rule.policy)],
+            )
+            self._by_shape[key] = found
+        return found
 
     def _schema_findings(self, entry: ObjectEntry, document: Document, result: FileResult) -> bool:
         """Built-in schema problems; True for an object of a kind with no built-in schema, whose
@@ -614,7 +630,7 @@ class _Merger:
         pending: dict[int, list[tuple[str, Violation, Target]]] = {}
         for entry in self.kept:
             targets = ObjectTargets.of(entry)
-            for rule in self.rules.cross_rules:
+            for rule in self.checker.rules_for(targets)[1]:
                 applied = False
                 for target in targets.for_policy(rule.policy):
                     applied = True

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from kgen.check.index import ObjectEntry, ObjectIndex
 from kgen.check.policy import Policy
 from kgen.load.yamlload import FieldPath
-from kgen.model.k8s import ContainerRef, api_group, containers, get_path
+from kgen.model.k8s import ContainerRef, WorkloadShape, containers, get_path
 
 
 @dataclass(frozen=True)
@@ -60,37 +60,39 @@ class ObjectTargets:
     containers: tuple[Target, ...]
     run_to_completion: bool  # its kind runs to completion, or its pods' restartPolicy lets them end
 
+    #: its kind's workload traits, with run-to-completion as its pods really run (a Pod that never restarts)
+    traits: frozenset[str] = frozenset()
+    group: str = ""  # its API group
+
     @property
-    def traits(self) -> frozenset[str]:
-        """Its kind's workload traits, with run-to-completion as its pods really run (a Pod that never restarts)."""
-        shape = self.object.entry.workload
-        if shape is None:
-            return frozenset()
-        if self.run_to_completion:
-            return (shape.traits - {"long-running"}) | {"run-to-completion"}
-        return shape.traits
+    def shape_key(self) -> tuple[str, str, frozenset[str]]:
+        """What decides which policies look at it: kind, API group and traits."""
+        return (self.object.kind, self.group, self.traits)
 
     @classmethod
     def of(cls, entry: ObjectEntry) -> "ObjectTargets":
         obj_target = Target(entry, (), entry.data)
+        group = entry.group
         path = entry.pod_spec_path
-        if path is None:
-            return cls(obj_target, None, (), False)
-        spec = get_path(entry.data, path)
-        if not isinstance(spec, Mapping):
-            return cls(obj_target, None, (), False)
+        spec = get_path(entry.data, path) if path is not None else None
+        if path is None or not isinstance(spec, Mapping):
+            return cls(obj_target, None, (), False, _traits(entry.workload, False), group)
         pod = Target(entry, path, spec, spec, path)
         found = tuple(
             Target(entry, ref.path, ref.data, spec, path, ref) for ref in containers(spec, path)
         )
         shape = entry.workload
         finite = (shape is not None and shape.run_to_completion) or spec.get("restartPolicy") in ("Never", "OnFailure")
-        return cls(obj_target, pod, found, finite)
+        return cls(obj_target, pod, found, finite, _traits(shape, finite), group)
+
+    def applies(self, policy: Policy) -> bool:
+        """Whether the policy looks at this object at all (its kinds, API group and workload traits)."""
+        if not policy.applies_to_kind(self.object.kind, self.group):
+            return False
+        return not policy.traits or self.traits.issuperset(policy.traits)
 
     def for_policy(self, policy: Policy) -> Iterator[Target]:
-        if not policy.applies_to_kind(self.object.kind, api_group(self.object.obj.get("apiVersion"))):
-            return
-        if policy.traits and not self.traits.issuperset(policy.traits):
+        if not self.applies(policy):
             return
         if policy.target == "Object":
             yield self.object  # a policy file names kinds or traits for an Object target (checked at load)
@@ -105,3 +107,11 @@ class ObjectTargets:
                 ):
                     continue
                 yield target
+
+
+def _traits(shape: WorkloadShape | None, finite: bool) -> frozenset[str]:
+    if shape is None:
+        return frozenset()
+    if finite:
+        return (shape.traits - {"long-running"}) | {"run-to-completion"}
+    return shape.traits

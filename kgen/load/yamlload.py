@@ -415,16 +415,19 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        seen: set[str] = set()
+        dropped: set[str] = set()  # keys whose null value was left out (still duplicates if repeated)
         depth += 1
         keep_nulls = self.keep_nulls
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            tag = key_node.tag
+            if tag == _MERGE:
                 return self._merged_mapping(node, depth)
-            key = self.key(key_node)
-            if key in seen:
+            if tag == _STR and len(key_node.value) <= _LONG:  # the common case, without a call
+                key = key_node.value
+            else:
+                key = self.key(key_node)
+            if key in result or key in dropped:
                 raise self._duplicate(node, key_node)
-            seen.add(key)
             if isinstance(value_node, ScalarNode):
                 self.total += 1
                 value = self.scalar(value_node)
@@ -432,6 +435,8 @@ class _Builder:
                 value = self.build(value_node, depth)
             if value is not None or keep_nulls:
                 result[key] = value
+            else:
+                dropped.add(key)
         return result
 
     def _duplicate(self, node: MappingNode, key_node: ScalarNode) -> LoadError:

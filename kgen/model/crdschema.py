@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Mapping
 
 from kgen.load.yamlload import FieldPath
@@ -588,6 +588,24 @@ def compile_version(version: Mapping[str, Any], at: FieldPath, meta: MetaCheck |
     return CompiledVersion(validate, compiler.problems, status)
 
 
+#: A schema's refusals by its canonical JSON: a CRD is often installed from several manifests of one
+#: project (argo-cd ships the same CRDs in four), and walking a large schema costs far more than dumping it.
+_REFUSALS: dict[str, tuple[SchemaProblem, ...]] = {}
+
+
+def _refusals_of(root: Any) -> tuple[SchemaProblem, ...]:
+    """The refusals of one version's openAPIV3Schema, with paths from that schema."""
+    key = json.dumps(root, sort_keys=True, default=str)
+    found = _REFUSALS.get(key)
+    if found is None:
+        out: Problems = []
+        _walk_refusals(root, (), out)
+        found = tuple(out)
+        if len(_REFUSALS) < 1_000:
+            _REFUSALS[key] = found
+    return found
+
+
 def crd_problems(data: Mapping[str, Any]) -> Iterator[SchemaProblem]:
     """What makes the API server refuse this CRD beyond its OpenAPI schema: its name, and each version's schema."""
     spec = data.get("spec")
@@ -611,9 +629,8 @@ def crd_problems(data: Mapping[str, Any]) -> Iterator[SchemaProblem]:
             if root is None:
                 yield _problem(at + ("schema",), "schema.openAPIV3Schema is required (schemas are required)")
                 continue
-            out: Problems = []
-            _walk_refusals(root, at + ("schema", "openAPIV3Schema"), out)
-            yield from out
+            where = at + ("schema", "openAPIV3Schema")
+            yield from (replace(problem, path=where + problem.path) for problem in _refusals_of(root))
 
 
 def definition_of(data: Mapping[str, Any], origin: str) -> Definition | None:
