@@ -137,7 +137,8 @@ def pod_security(profile: Profile) -> Obj:
         context["fsGroupChangePolicy"] = "OnRootMismatch"
     context["seccompProfile"] = {"type": security.seccomp_profile}
     low = [port.number for port in profile.ports if port.number < UNPRIVILEGED_PORT_START]
-    if low and security.run_as_non_root:
+    non_root = security.run_as_non_root or (security.run_as_user is not None and security.run_as_user != 0)
+    if low and non_root:
         # A non-root process may bind a port below 1024 only where the pod's network namespace
         # lowers this (containerd 2 does by default, containerd 1.x and CRI-O do not); a safe,
         # namespaced sysctl that Pod Security admission allows at every level.

@@ -23,6 +23,12 @@ def test_ports_from_1024_need_no_sysctl() -> None:
     assert "sysctls" not in pod["securityContext"]
 
 
+def test_a_non_root_user_id_needs_the_sysctl_too() -> None:
+    text = WEB.format(port=80) + "security: {runAsNonRoot: false, runAsUser: 1000}\n"
+    pod = objects(text)["Deployment"]["spec"]["template"]["spec"]
+    assert pod["securityContext"]["sysctls"] == [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "80"}]
+
+
 def test_a_root_app_needs_no_sysctl() -> None:
     text = WEB.format(port=80) + "security: {runAsNonRoot: false}\n"
     pod = objects(text)["Deployment"]["spec"]["template"]["spec"]
