@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterator
 
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import ContainerRef, containers, get_path
+from kgen.model.kubeschema import release
 
 Version = tuple[int, int]
 BASELINE = "baseline"
@@ -48,10 +49,7 @@ def level_selects(tags: tuple[str, ...], level: str) -> bool | None:
     return level == RESTRICTED or BASELINE in levels
 
 
-def parse_version(text: str) -> Version:
-    """``1.30`` (kgen's target version) -> (1, 30)."""
-    major, _, minor = text.partition(".")
-    return (int(major), int(minor.split(".")[0]))
+parse_version = release  # ``1.30`` (kgen's target version) -> (1, 30)
 
 
 @dataclass(frozen=True)

@@ -288,6 +288,27 @@ _BUILTIN_GROUPS: dict[str, tuple[str, ...]] = {
 _KUBERNETES_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
 
 
+#: Cluster-scoped kinds of the Kubernetes API groups (and the *.k8s.io projects kgen may meet).
+CLUSTER_SCOPED = frozenset(
+    {
+        "Namespace", "Node", "PersistentVolume", "ComponentStatus",
+        "ClusterRole", "ClusterRoleBinding",
+        "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass",
+        "CustomResourceDefinition", "APIService",
+        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+        "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
+        "PriorityClass", "RuntimeClass", "IngressClass", "IPAddress", "ServiceCIDR", "ClusterCIDR",
+        "CertificateSigningRequest", "ClusterTrustBundle", "PodSecurityPolicy",
+        "FlowSchema", "PriorityLevelConfiguration",
+        "TokenReview", "SelfSubjectReview", "SubjectAccessReview", "SelfSubjectAccessReview",
+        "SelfSubjectRulesReview", "StorageVersion", "StorageVersionMigration",
+        "DeviceClass", "ResourceSlice", "DeviceTaintRule",
+        "GatewayClass", "VolumeSnapshotClass", "VolumeSnapshotContent", "NodeMetrics",
+    }
+)
+
+
 def is_kubernetes_group(group: str) -> bool:
     """An API group Kubernetes itself serves (not a custom resource's)."""
     return group in _KUBERNETES_GROUPS or group.endswith(".k8s.io")

@@ -74,9 +74,18 @@ def resolve_version(wanted: str, flag: str = "--kubernetes-version") -> str:
     return candidates[-1]
 
 
-def _key(version: str) -> tuple[int, int]:
-    major, minor = version.split(".")
+def release(version: str) -> tuple[int, int]:
+    """A Kubernetes version (``1.30``, ``1.30.2``, ``v1.30``) as (major, minor), to compare as numbers."""
+    major, minor = str(version).strip().lstrip("v").split(".")[:2]
     return (int(major), int(minor))
+
+
+_key = release
+
+
+def at_least(version: str, wanted: tuple[int, int]) -> bool:
+    """Whether a target version is ``wanted`` (major, minor) or newer."""
+    return release(version) >= wanted
 
 
 def _file_stem(api_version: str, kind: str) -> str:

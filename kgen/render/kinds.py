@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 from kgen.errors import InternalError
+from kgen.model.kubeschema import release
 from kgen.render.pod import (
     DATA_VOLUME,
     REVISION_HISTORY_LIMIT,
@@ -31,7 +32,7 @@ def _need(value: T | None, what: str, profile: Profile) -> T:
 def render_profile(profile: Profile, kubernetes_version: str) -> list[Obj]:
     """The objects of one app for a Kubernetes version, in no particular order (the emitter sorts)."""
     objects = BUILDERS[profile.type](profile)
-    if _release(kubernetes_version) >= UNHEALTHY_POD_EVICTION_POLICY:
+    if release(kubernetes_version) >= UNHEALTHY_POD_EVICTION_POLICY:
         for obj in objects:
             if obj["kind"] == "PodDisruptionBudget":
                 # A pod that is running but not Ready can be evicted whatever the budget, so a
@@ -42,11 +43,6 @@ def render_profile(profile: Profile, kubernetes_version: str) -> list[Obj]:
 
 #: The release from which PodDisruptionBudget's unhealthyPodEvictionPolicy is on by default (beta).
 UNHEALTHY_POD_EVICTION_POLICY = (1, 27)
-
-
-def _release(version: str) -> tuple[int, int]:
-    major, _, minor = version.partition(".")
-    return (int(major), int(minor))
 
 
 # -- shared -------------------------------------------------------------------------

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kgen.model.kubeschema import at_least
 from kgen.check.index import selector_matches
 
 
-def version_at_least(text: str, wanted: tuple[int, int]) -> bool:
-    """Whether a target version (``1.30``, ``1.30.2``, ``v1.30``) is ``wanted`` or newer, compared as numbers."""
-    major, minor = str(text).strip().lstrip("v").split(".")[:2]
-    return (int(major), int(minor)) >= wanted
+version_at_least = at_least  # a target version (``1.30``, ``1.30.2``, ``v1.30``) is ``wanted`` or newer
 
 
 def selects_own_pods(selector: Any, labels: Mapping[str, Any]) -> bool:

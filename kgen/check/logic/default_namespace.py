@@ -6,27 +6,8 @@ from collections.abc import Mapping
 from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
-from kgen.model.k8s import api_group, is_kubernetes_group
+from kgen.model.k8s import CLUSTER_SCOPED, api_group, is_kubernetes_group
 
-#: Cluster-scoped kinds of the Kubernetes API groups (and the *.k8s.io projects kgen may meet).
-CLUSTER_SCOPED = frozenset(
-    {
-        "Namespace", "Node", "PersistentVolume", "ComponentStatus",
-        "ClusterRole", "ClusterRoleBinding",
-        "StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass",
-        "CustomResourceDefinition", "APIService",
-        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-        "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
-        "PriorityClass", "RuntimeClass", "IngressClass", "IPAddress", "ServiceCIDR", "ClusterCIDR",
-        "CertificateSigningRequest", "ClusterTrustBundle", "PodSecurityPolicy",
-        "FlowSchema", "PriorityLevelConfiguration",
-        "TokenReview", "SelfSubjectReview", "SubjectAccessReview", "SelfSubjectAccessReview",
-        "SelfSubjectRulesReview", "StorageVersion", "StorageVersionMigration",
-        "DeviceClass", "ResourceSlice", "DeviceTaintRule",
-        "GatewayClass", "VolumeSnapshotClass", "VolumeSnapshotContent", "NodeMetrics",
-    }
-)
 
 
 def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:

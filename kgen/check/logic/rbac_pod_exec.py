@@ -14,19 +14,17 @@ from typing import Any, Iterator, Mapping
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.logic._rbac import grants, role_name, rules_of, words
+from kgen.model.kubeschema import release
 
 SUBRESOURCES = ("pods/exec", "pods/attach")
 CREATE_REQUIRED_FROM = (1, 35)
 
 
-def _version(text: str) -> tuple[int, int]:
-    major, _, minor = text.partition(".")
-    return int(major), int(minor.partition(".")[0])
 
 
 def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
     role = target.entry
-    get_is_enough = _version(ctx.kubernetes_version) < CREATE_REQUIRED_FROM
+    get_is_enough = release(ctx.kubernetes_version) < CREATE_REQUIRED_FROM
     for rule in rules_of(role):
         reached: list[str] = []
         for resource in SUBRESOURCES:

@@ -11,6 +11,7 @@ from kgen.check.api import Context, Target, Violation
 from kgen.check.validation import refused, validates
 from kgen.check.validation.formats import quoted as q
 from kgen.check.validation.cron import CronError, parse_schedule
+from kgen.model.kubeschema import release
 
 #: From 1.29 a new CronJob may not carry TZ= or CRON_TZ= in its schedule; before, only not with timeZone.
 TZ_IN_SCHEDULE_REFUSED_FROM = (1, 29)
@@ -36,7 +37,7 @@ def cron_schedule(target: Target, ctx: Context) -> Iterator[Violation]:
             except CronError as error:
                 yield refused(at, f"invalid cron schedule {q(schedule)}: {error}")
             if "TZ" in schedule:
-                if _version(ctx) >= TZ_IN_SCHEDULE_REFUSED_FROM:
+                if release(ctx.kubernetes_version) >= TZ_IN_SCHEDULE_REFUSED_FROM:
                     yield refused(at, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead "
                                       f"(refused at create from Kubernetes 1.29; target {ctx.kubernetes_version})")
                 elif time_zone is not None:
@@ -81,6 +82,3 @@ def _zones() -> frozenset[str]:
         return frozenset(zoneinfo.available_timezones()) - {"localtime"}
 
 
-def _version(ctx: Context) -> tuple[int, int]:
-    major, minor = str(ctx.kubernetes_version).strip().lstrip("v").split(".")[:2]
-    return int(major), int(minor)

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
 from kgen.check.api import Context, Target, Violation
-from kgen.check.logic._workloads import version_at_least
-from kgen.check.logic.default_namespace import CLUSTER_SCOPED
 from kgen.check.validation import formats, validates
+from kgen.model.kubeschema import at_least
+from kgen.model.k8s import CLUSTER_SCOPED
 from kgen.check.validation.formats import quoted as q
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import format_field_path, get_path
@@ -63,10 +63,10 @@ def _name_rule(kind: str, version: str) -> tuple[NameRule, str] | None:
         return None
     if kind in _RBAC:
         return formats.path_segment, "a path segment"
-    if kind == "Namespace" or (kind == "StatefulSet" and version_at_least(version, STATEFULSET_NAME_IS_LABEL)):
+    if kind == "Namespace" or (kind == "StatefulSet" and at_least(version, STATEFULSET_NAME_IS_LABEL)):
         return formats.dns1123_label, "a DNS-1123 label"
     if kind == "Service":
-        if version_at_least(version, SERVICE_NAME_RELAXED):
+        if at_least(version, SERVICE_NAME_RELAXED):
             return formats.dns1123_label, "a DNS-1123 label"
         return formats.dns1035_label, "a DNS-1035 label"
     return formats.dns1123_subdomain, "a DNS-1123 subdomain"

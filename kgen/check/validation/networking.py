@@ -9,8 +9,8 @@ from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.validation import not_supported, refused, validates
+from kgen.model.kubeschema import at_least
 from kgen.check.validation.formats import quoted as q
-from kgen.check.logic._workloads import version_at_least
 from kgen.check.validation.formats import (
     DNS1123_SUBDOMAIN_MAX,
     dns1035_label,
@@ -143,7 +143,7 @@ def _service_backend(service: Mapping[str, Any], at: FieldPath, ctx: Context) ->
     if isinstance(name, str):
         if not name:
             yield refused(at + ("name",), "Required value: the Service's name")
-        relaxed = version_at_least(ctx.kubernetes_version, SERVICE_NAME_RELAXED)
+        relaxed = at_least(ctx.kubernetes_version, SERVICE_NAME_RELAXED)
         for problem in (dns1123_label if relaxed else dns1035_label)(name) if name else ():
             yield refused(at + ("name",), f"{q(name)}: {problem}")
     port = service.get("port")

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
-from kgen.check.logic._workloads import version_at_least
 from kgen.check.validation import formats, validates
+from kgen.model.kubeschema import at_least
 from kgen.check.validation.formats import quoted as q
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import ContainerRef, containers, format_field_path, get_path
@@ -125,7 +125,7 @@ def container_fields(target: Target, ctx: Context) -> Iterator[Violation]:
             claim_name = get_path(claim, ("metadata", "name"))
             if isinstance(claim_name, str):
                 volumes.add(claim_name)
-    relaxed = version_at_least(ctx.kubernetes_version, RELAXED_ENV_VAR_NAMES)
+    relaxed = at_least(ctx.kubernetes_version, RELAXED_ENV_VAR_NAMES)
     for container in containers(spec, at, SECTIONS):
         if container.section != "ephemeralContainers":
             yield from _ports(target, container)
