@@ -14,6 +14,7 @@ from kgen.errors import InternalError, ProfileError
 from kgen.load.yamlload import DEFAULT_LIMITS, Limits
 from kgen.model.k8s import format_field_path
 from kgen.model.kubeschema import KubeSchemas, latest_version
+from kgen.render.crds import custom_problems
 from kgen.render.emit import file_name, file_text, sort_key, stream_text, to_yaml
 from kgen.render.kinds import render_profile
 from kgen.render.loader import LoadedProfile, load_paths, load_text_profiles
@@ -130,8 +131,17 @@ def _claim(owners: dict[str, LoadedProfile], name: str, item: LoadedProfile) -> 
 
 
 def _validate(obj: Mapping[str, Any], schemas: KubeSchemas) -> None:
-    """Strict kubernetes-validate schema check: a failure is a bug in kgen."""
+    """Strict kubernetes-validate schema check (a custom resource: its shipped CRD); a failure is a bug in kgen."""
     kind, name = obj["kind"], obj["metadata"]["name"]
+    custom = custom_problems(obj, schemas)
+    if custom is not None:
+        origin, problems = custom
+        for problem in problems:
+            raise InternalError(
+                f"rendered {kind}/{name} is not valid for its CustomResourceDefinition ({origin}): "
+                f"{format_field_path(problem.path) or '(object)'}: {problem.message}{_BUG}"
+            )
+        return
     if not schemas.known(obj["apiVersion"], kind):
         raise InternalError(f"no Kubernetes {schemas.version} schema for {obj['apiVersion']} {kind}{_BUG}")
     for problem in schemas.problems(dict(obj)):
