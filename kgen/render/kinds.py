@@ -17,6 +17,7 @@ from kgen.render.pod import (
     stable_labels,
 )
 from kgen.render.profile import JobSettings, Profile
+from kgen.render.serviceaccount import service_accounts
 
 HEADLESS_SUFFIX = "-headless"
 T = TypeVar("T")
@@ -32,6 +33,8 @@ def _need(value: T | None, what: str, profile: Profile) -> T:
 def render_profile(profile: Profile, kubernetes_version: str) -> list[Obj]:
     """The objects of one app for a Kubernetes version, in no particular order (the emitter sorts)."""
     objects = BUILDERS[profile.type](profile)
+    for companion in COMPANIONS:
+        objects.extend(companion(profile))
     if release(kubernetes_version) >= UNHEALTHY_POD_EVICTION_POLICY:
         for obj in objects:
             if obj["kind"] == "PodDisruptionBudget":
@@ -187,6 +190,9 @@ def stateful_set(profile: Profile) -> Obj:
     }
     return new_object("apps/v1", "StatefulSet", profile, profile.name, spec)
 
+
+#: Objects every type may have besides its own, each from its module.
+COMPANIONS: tuple[Callable[[Profile], list[Obj]], ...] = (service_accounts,)
 
 BUILDERS: dict[str, Callable[[Profile], list[Obj]]] = {
     "web": web,

@@ -99,8 +99,8 @@ def pod_template(profile: Profile, restart_policy: str | None = None) -> Obj:
 
 def pod_spec(profile: Profile, restart_policy: str | None) -> Obj:
     spec: Obj = {}
-    if profile.service_account:
-        spec["serviceAccountName"] = profile.service_account
+    if profile.service_account.name is not None:
+        spec["serviceAccountName"] = profile.service_account.name
     spec["automountServiceAccountToken"] = profile.security.automount_token
     spec["enableServiceLinks"] = False
     spec["securityContext"] = pod_security(profile)

@@ -181,6 +181,14 @@ Pairs = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
+class ServiceAccount:
+    """Who the pods run as: ``name`` (None: the namespace's ``default``), and whether kgen renders it."""
+
+    name: str | None
+    create: bool
+
+
+@dataclass(frozen=True)
 class Profile:
     """One app, every field decided."""
 
@@ -202,7 +210,7 @@ class Profile:
     pod_annotations: Pairs
     labels: Pairs
     part_of: str | None
-    service_account: str | None
+    service_account: ServiceAccount
     node_selector: Pairs
     tolerations: tuple[Toleration, ...]
     priority_class: str | None
@@ -254,7 +262,7 @@ def build_profile(data: Mapping[str, Any]) -> Profile:
         pod_annotations=_pairs(data.get("podAnnotations", {})),
         labels=_pairs(data.get("labels", {})),
         part_of=data.get("partOf"),
-        service_account=data.get("serviceAccount"),
+        service_account=_service_account(data.get("serviceAccount", DEFAULT_SERVICE_ACCOUNT), data["name"]),
         node_selector=_pairs(data.get("nodeSelector", {})),
         tolerations=tuple(_toleration(item) for item in data.get("tolerations", [])),
         priority_class=data.get("priorityClass"),
@@ -394,6 +402,18 @@ def _security(data: Mapping[str, Any]) -> Security:
         add=tuple(capabilities["add"]),
         automount_token=bool(merged["automountServiceAccountToken"]),
     )
+
+
+DEFAULT_SERVICE_ACCOUNT: dict[str, Any] = {"create": True}
+
+
+def _service_account(value: str | Mapping[str, Any], app: str) -> ServiceAccount:
+    """A string names an existing account; ``{create: true}`` one of the app's own; ``{create: false}`` the default."""
+    if isinstance(value, str):
+        return ServiceAccount(value, create=False)
+    if value["create"]:
+        return ServiceAccount(value.get("name", app), create=True)
+    return ServiceAccount(None, create=False)
 
 
 def _job(data: Mapping[str, Any]) -> JobSettings:
