@@ -119,4 +119,42 @@ def presets(fmt: str) -> None:
     click.echo(preset_table(fmt), nl=False)
 
 
-COMMANDS: list[click.Command] = [render, presets]
+@click.command()
+@click.argument("name")
+@click.option(
+    "--type",
+    "app_type",
+    type=click.Choice(["web", "batch", "database"]),
+    required=True,
+    help="The kind of app: web (Deployment behind a Service), batch (Job or CronJob), database (StatefulSet).",
+)
+@click.option("--image", metavar="IMAGE", help="The app's pinned image (default: a placeholder to replace).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FILE",
+    help="Where to write the profile (default: NAME.yaml here); never overwritten.",
+)
+@click.option(
+    "--schema",
+    metavar="PATH|URL",
+    help="What the editor-schema line points at (default: the schema kgen validates with, "
+    "relative to the profile).",
+)
+def init(name: str, app_type: str, image: str | None, output: str | None, schema: str | None) -> None:
+    """Write a commented starter profile that renders and checks clean.
+
+    \b
+    Examples:
+      kgen init shop-api --type web --image ghcr.io/acme/shop-api:1.0.0
+      kgen init nightly-report --type batch -o profiles/nightly-report.yaml
+    """
+    from kgen.render.starter import starter, write_new
+
+    item = starter(name, app_type, image, output or f"{name}.yaml", schema)
+    write_new(item)
+    click.echo(f"kgen: wrote {item.path}; render it with: kgen render {item.path}", err=True)
+
+
+COMMANDS: list[click.Command] = [render, presets, init]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -25,6 +26,7 @@ from kgen.load.resolve import is_plain_text
 
 #: Helm's install order for the kinds kgen renders (and their neighbours).
 KIND_ORDER = (
+    "NetworkPolicy",
     "PodDisruptionBudget",
     "ServiceAccount",
     "Secret",
@@ -41,6 +43,10 @@ KIND_ORDER = (
     "Job",
     "CronJob",
     "Ingress",
+    "HTTPRoute",
+    # custom resources, after the objects they watch
+    "ServiceMonitor",
+    "PrometheusRule",
 )
 _KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
 
@@ -65,6 +71,13 @@ def file_name(obj: Mapping[str, Any]) -> str:
 def file_text(app: str, yaml_text: str) -> str:
     """An object's YAML as written by ``-o DIR``: kgen's header first."""
     return HEADER.format(app=app) + yaml_text
+
+
+def comment_lines(notes: tuple[str, ...], width: int = 100) -> str:
+    """Notes as YAML comment lines (``# ...``), each wrapped at ``width`` columns."""
+    return "".join(
+        line + "\n" for note in notes for line in textwrap.wrap(note, width, initial_indent="# ", subsequent_indent="# ")
+    )
 
 
 def header_app(first_line: str) -> str | None:
