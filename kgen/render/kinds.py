@@ -17,6 +17,7 @@ from kgen.render.pod import (
     stable_labels,
 )
 from kgen.render.profile import JobSettings, Profile
+from kgen.render.monitoring import monitoring_objects
 from kgen.render.serviceaccount import service_accounts
 
 HEADLESS_SUFFIX = "-headless"
@@ -192,7 +193,7 @@ def stateful_set(profile: Profile) -> Obj:
 
 
 #: Objects every type may have besides its own, each from its module.
-COMPANIONS: tuple[Callable[[Profile], list[Obj]], ...] = (service_accounts,)
+COMPANIONS: tuple[Callable[[Profile], list[Obj]], ...] = (service_accounts, monitoring_objects)
 
 BUILDERS: dict[str, Callable[[Profile], list[Obj]]] = {
     "web": web,

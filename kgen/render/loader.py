@@ -73,7 +73,7 @@ def _load_document(doc: Document, env: str | None, sets: tuple[SetOverride, ...]
     if env is not None or sets:
         _raise_first(_with_schema_issues(set_issues, data), origins.error)
     try:
-        profile = build_profile(data)
+        profile = build_profile(data, env)
     except ProfileIssues as exc:
         _raise_first(exc.issues, origins.error)
         raise

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any, Callable, Iterator, Mapping
 
 from kgen.load.yamlload import FieldPath
+from kgen.model.duration import seconds as duration_seconds
 from kgen.model.k8s import parse_image
 from kgen.model.quantity import QuantityError, format_quantity, parse_quantity
 from kgen.render.cron import schedule_problem
@@ -181,6 +182,31 @@ Pairs = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
+class Alert:
+    """One entry of ``monitoring.alerts``, its values as written in the profile (``above: 5%``, ``for: 2m``)."""
+
+    name: str  # errorRate, latency, cpu, memory, restarts, autoscalerAtMax
+    above: str | None = None
+    for_: str | None = None
+    within: str | None = None
+    quantile: str | None = None
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """What Prometheus scrapes (``port`` is a port name of the app) and the alerts on it (``()``: none)."""
+
+    port: str
+    path: str
+    interval: str
+    alerts: tuple[Alert, ...]
+    requests_metric: str
+    duration_metric: str
+    environment: str  # the env label: the --env name, DEFAULT_ENVIRONMENT without one
+
+
+
+@dataclass(frozen=True)
 class ServiceAccount:
     """Who the pods run as: ``name`` (None: the namespace's ``default``), and whether kgen renders it."""
 
@@ -222,6 +248,7 @@ class Profile:
     schedule: str | None
     job: JobSettings | None
     storage: Storage | None
+    monitoring: Monitoring | None
 
     @property
     def ports(self) -> tuple[Port, ...]:
@@ -229,8 +256,8 @@ class Profile:
         return ((self.port,) if self.port else ()) + self.extra_ports
 
 
-def build_profile(data: Mapping[str, Any]) -> Profile:
-    """A Profile from schema-valid data; raises ProfileIssues for what the schema cannot check."""
+def build_profile(data: Mapping[str, Any], env: str | None = None) -> Profile:
+    """A Profile from schema-valid data (rendered for ``--env env``); raises ProfileIssues for what the schema cannot check."""
     issues = [issue for check in CHECKS for issue in check(data)]
     if issues:
         raise ProfileIssues(issues)
@@ -276,6 +303,7 @@ def build_profile(data: Mapping[str, Any]) -> Profile:
         schedule=data.get("schedule"),
         job=_job(data.get("job", {})) if app_type == "batch" else None,
         storage=_storage(data) if app_type == "database" else None,
+        monitoring=_monitoring(data, defaults, env),
     )
 
 
@@ -429,6 +457,60 @@ def _job(data: Mapping[str, Any]) -> JobSettings:
         failed_history=int(merged["failedJobsHistoryLimit"]),
         time_zone=merged["timeZone"],
     )
+
+
+#: The alerts of ``monitoring.alerts``, in output order, with their defaults (schemas/profile.schema.json).
+DEFAULT_ALERTS: dict[str, dict[str, Any]] = {
+    "errorRate": {"above": "5%", "for": "2m"},
+    "latency": {"quantile": 0.99, "above": "500ms", "for": "5m"},
+    "cpu": {"above": "80%", "for": "5m"},
+    "memory": {"above": "80%", "for": "3m"},
+    "restarts": {"above": 3, "within": "15m"},
+    "autoscalerAtMax": {"for": "15m"},
+}
+#: Alerts on the app's own HTTP metrics: a database gets them only when the profile writes them.
+HTTP_ALERTS = ("errorRate", "latency")
+DEFAULT_METRICS = {"requests": "http_requests_total", "duration": "http_request_duration_seconds"}
+DEFAULT_MONITORING: dict[str, Any] = {"path": "/metrics", "interval": "30s"}
+#: The env label of alerts rendered without --env.
+DEFAULT_ENVIRONMENT = "default"
+
+
+def _monitoring(data: Mapping[str, Any], defaults: TypeDefaults, env: str | None) -> Monitoring | None:
+    given = data.get("monitoring")
+    if given is None:
+        return None
+    merged = {**DEFAULT_MONITORING, **given}
+    metrics = {**DEFAULT_METRICS, **given.get("metrics", {})}
+    written = given.get("alerts", True)
+    alerts: list[Alert] = []
+    for name, entry_defaults in DEFAULT_ALERTS.items() if written is not False else ():
+        entry = written.get(name, True) if isinstance(written, Mapping) else True
+        if entry is False or (entry is True and name in HTTP_ALERTS and data["type"] == "database"):
+            continue
+        values = {**entry_defaults, **(entry if isinstance(entry, Mapping) else {})}
+        alerts.append(
+            Alert(
+                name,
+                above=_opt_text(values.get("above")),
+                for_=values.get("for"),
+                within=values.get("within"),
+                quantile=_opt_text(values.get("quantile")),
+            )
+        )
+    return Monitoring(
+        port=merged.get("port", defaults.port_name),
+        path=merged["path"],
+        interval=merged["interval"],
+        alerts=tuple(alerts),
+        requests_metric=metrics["requests"],
+        duration_metric=metrics["duration"],
+        environment=env if env is not None else DEFAULT_ENVIRONMENT,
+    )
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else scalar_text(value)
 
 
 def _storage(data: Mapping[str, Any]) -> Storage:
@@ -647,6 +729,37 @@ def _check_tolerations(data: Mapping[str, Any]) -> Iterator[Issue]:
             yield Issue(("tolerations", index, "tolerationSeconds"), "applies only with effect NoExecute")
 
 
+def _check_monitoring(data: Mapping[str, Any]) -> Iterator[Issue]:
+    """The metrics port is one of the app's ports; the scrape interval and the restarts window above 0."""
+    given = data.get("monitoring")
+    if not isinstance(given, Mapping) or data["type"] == "batch":
+        return
+    defaults = TYPE_DEFAULTS[data["type"]]
+    names = [defaults.port_name] + [item["name"] for item in data.get("extraPorts", [])]
+    port = given.get("port")
+    if port is not None and port not in names:
+        yield Issue(
+            ("monitoring", "port"),
+            f"{port!r} names no port of the app; its ports are {', '.join(names)} "
+            f"(the main port is named {defaults.port_name}; extraPorts add the others)",
+        )
+    if "interval" in given and duration_seconds(given["interval"]) <= 0:
+        yield Issue(("monitoring", "interval"), f"is {given['interval']}; Prometheus needs an interval above 0")
+    alerts = given.get("alerts")
+    restarts = alerts.get("restarts") if isinstance(alerts, Mapping) else None
+    if isinstance(restarts, Mapping) and "within" in restarts and duration_seconds(restarts["within"]) <= 0:
+        yield Issue(("monitoring", "alerts", "restarts", "within"), f"is {restarts['within']}; the window must be above 0")
+    latency = alerts.get("latency") if isinstance(alerts, Mapping) else None
+    if isinstance(latency, Mapping) and "above" in latency and duration_seconds(latency["above"]) <= 0:
+        yield Issue(("monitoring", "alerts", "latency", "above"), f"is {latency['above']}; a latency threshold must be above 0")
+    duration = given.get("metrics", {}).get("duration", "")
+    if duration.endswith("_bucket"):
+        yield Issue(
+            ("monitoring", "metrics", "duration"),
+            f"is {duration}; name the histogram without its _bucket suffix ({duration[: -len('_bucket')]})",
+        )
+
+
 CHECKS: tuple[Callable[[Mapping[str, Any]], Iterator[Issue]], ...] = (
     _check_replicas,
     _check_ports,
@@ -654,4 +767,5 @@ CHECKS: tuple[Callable[[Mapping[str, Any]], Iterator[Issue]], ...] = (
     _check_paths,
     _check_security,
     _check_tolerations,
+    _check_monitoring,
 )

@@ -36,7 +36,7 @@ CASES = [
         "p.yaml:4:1: colour: unknown field (valid fields: name, type, image, namespace, size, port, "
         "extraPorts, health, replicas, autoscale, resources, env, command, args, annotations, "
         "podAnnotations, labels, partOf, serviceAccount, nodeSelector, tolerations, priorityClass, "
-        "imagePullSecrets, spread, terminationGraceSeconds, writablePaths, security, schedule, job, "
+        "imagePullSecrets, spread, terminationGraceSeconds, monitoring, writablePaths, security, schedule, job, "
         "storage, storageClass, dataPath, environments)",
     ),
     ("wrong-type", BASE + "port: http\n", [], "p.yaml:4:1: port: expected an integer, got the string 'http'"),
