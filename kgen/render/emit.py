@@ -43,8 +43,8 @@ KIND_ORDER = (
     "Job",
     "CronJob",
     "Ingress",
-    "HTTPRoute",
     # custom resources, after the objects they watch
+    "HTTPRoute",
     "ServiceMonitor",
     "PrometheusRule",
 )

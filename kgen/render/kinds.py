@@ -17,7 +17,10 @@ from kgen.render.pod import (
     stable_labels,
 )
 from kgen.render.profile import JobSettings, Profile
+from kgen.render.config import config_maps
+from kgen.render.expose import routes
 from kgen.render.monitoring import monitoring_objects
+from kgen.render.network import network_policies
 from kgen.render.serviceaccount import service_accounts
 
 HEADLESS_SUFFIX = "-headless"
@@ -193,7 +196,13 @@ def stateful_set(profile: Profile) -> Obj:
 
 
 #: Objects every type may have besides its own, each from its module.
-COMPANIONS: tuple[Callable[[Profile], list[Obj]], ...] = (service_accounts, monitoring_objects)
+COMPANIONS: tuple[Callable[[Profile], list[Obj]], ...] = (
+    service_accounts,
+    monitoring_objects,
+    network_policies,
+    config_maps,
+    routes,
+)
 
 BUILDERS: dict[str, Callable[[Profile], list[Obj]]] = {
     "web": web,

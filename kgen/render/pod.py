@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from kgen.model.k8s import plain_copy
 from kgen.render.profile import TMP_PATH, EnvVar, Health, Port, Profile, Toleration
+from kgen.render.traffic import CONFIG_ENV, CONFIG_FILES
 
 Obj = dict[str, Any]
 
@@ -21,6 +22,9 @@ LABEL_MANAGED_BY = "app.kubernetes.io/managed-by"
 MANAGER = "kgen"
 DATA_VOLUME = "data"
 TMP_VOLUME = "tmp"
+CONFIG_VOLUME = "config"
+#: Helm's name for it; `kgen check` (config-change-not-rolled) knows annotations containing "checksum".
+CONFIG_HASH_ANNOTATION = "checksum/config"
 REVISION_HISTORY_LIMIT = 5
 SPREAD_KEYS = ("kubernetes.io/hostname", "topology.kubernetes.io/zone")
 
@@ -92,8 +96,11 @@ def label_selector(profile: Profile) -> Obj:
 
 def pod_template(profile: Profile, restart_policy: str | None = None) -> Obj:
     meta: Obj = {"labels": labels(profile)}
-    if profile.pod_annotations:
-        meta["annotations"] = dict(profile.pod_annotations)
+    annotations = dict(profile.pod_annotations)
+    if profile.config is not None:  # the template changes with the config, so a change rolls the pods
+        annotations[CONFIG_HASH_ANNOTATION] = profile.config.digest
+    if annotations:
+        meta["annotations"] = annotations
     return {"metadata": meta, "spec": pod_spec(profile, restart_policy)}
 
 
@@ -181,7 +188,15 @@ def writable_volumes(profile: Profile) -> list[tuple[str, str]]:
 
 
 def volumes(profile: Profile) -> list[Obj]:
-    return [{"name": name, "emptyDir": {}} for name, _ in writable_volumes(profile)]
+    result: list[Obj] = []
+    if profile.config is not None and profile.config.mount_as == CONFIG_FILES:
+        result.append({"name": CONFIG_VOLUME, "configMap": {"name": profile.name}})
+    return result + [{"name": name, "emptyDir": {}} for name, _ in writable_volumes(profile)]
+
+
+def config_path(profile: Profile) -> str:
+    """Where ``config: {as: files}`` mounts the ConfigMap, one file per key."""
+    return f"/etc/{profile.name}"
 
 
 # -- container ----------------------------------------------------------------------
@@ -197,6 +212,8 @@ def container(profile: Profile) -> Obj:
         result["ports"] = [container_port(port) for port in profile.ports]
     if profile.env:
         result["env"] = [env_var(item) for item in profile.env]
+    if profile.config is not None and profile.config.mount_as == CONFIG_ENV:
+        result["envFrom"] = [{"configMapRef": {"name": profile.name}}]  # env above wins over a key of the same name
     result["resources"] = resources(profile)
     if profile.health is not None and profile.port is not None:
         result.update(probes(profile.health, profile.port))
@@ -263,6 +280,8 @@ def volume_mounts(profile: Profile) -> list[Obj]:
     mounts: list[Obj] = []
     if profile.storage is not None:
         mounts.append({"name": DATA_VOLUME, "mountPath": profile.storage.path})
+    if profile.config is not None and profile.config.mount_as == CONFIG_FILES:
+        mounts.append({"name": CONFIG_VOLUME, "mountPath": config_path(profile), "readOnly": True})
     mounts += [{"name": name, "mountPath": path} for name, path in writable_volumes(profile)]
     return mounts
 

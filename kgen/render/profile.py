@@ -19,6 +19,17 @@ from kgen.model.quantity import QuantityError, format_quantity, parse_quantity
 from kgen.render.cron import schedule_problem
 from kgen.render.presets import RESOURCES, Preset, preset
 from kgen.render.schema import Issue
+from kgen.render.traffic import (
+    Config,
+    Expose,
+    Network,
+    check_config,
+    check_expose,
+    check_network,
+    config,
+    expose,
+    network,
+)
 
 TMP_PATH = "/tmp"
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
@@ -248,6 +259,9 @@ class Profile:
     schedule: str | None
     job: JobSettings | None
     storage: Storage | None
+    network: Network | None
+    config: Config | None
+    expose: Expose | None
     monitoring: Monitoring | None
 
     @property
@@ -303,6 +317,9 @@ def build_profile(data: Mapping[str, Any], env: str | None = None) -> Profile:
         schedule=data.get("schedule"),
         job=_job(data.get("job", {})) if app_type == "batch" else None,
         storage=_storage(data) if app_type == "database" else None,
+        network=network(data.get("network")),
+        config=config(data.get("config")),
+        expose=expose(data.get("expose")),
         monitoring=_monitoring(data, defaults, env),
     )
 
@@ -767,5 +784,8 @@ CHECKS: tuple[Callable[[Mapping[str, Any]], Iterator[Issue]], ...] = (
     _check_paths,
     _check_security,
     _check_tolerations,
+    check_network,
+    check_config,
+    check_expose,
     _check_monitoring,
 )

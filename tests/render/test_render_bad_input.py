@@ -35,7 +35,7 @@ CASES = [
         [],
         "p.yaml:4:1: colour: unknown field (valid fields: name, type, image, namespace, size, port, "
         "extraPorts, health, replicas, autoscale, resources, env, command, args, annotations, "
-        "podAnnotations, labels, partOf, serviceAccount, nodeSelector, tolerations, priorityClass, "
+        "podAnnotations, labels, partOf, serviceAccount, expose, config, network, nodeSelector, tolerations, priorityClass, "
         "imagePullSecrets, spread, terminationGraceSeconds, monitoring, writablePaths, security, schedule, job, "
         "storage, storageClass, dataPath, environments)",
     ),

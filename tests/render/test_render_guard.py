@@ -30,7 +30,7 @@ def test_up_to_date(rendered: Path) -> None:
     before = {p.name: p.read_bytes() for p in rendered.iterdir()}
     code, out, err = kgen("render", PROFILE, "-o", str(rendered), "--check")
     assert (code, out) == (0, "")
-    assert err == f"kgen: {rendered} is up to date (4 files)\n"
+    assert err == f"kgen: {rendered} is up to date (8 files)\n"
     assert {p.name: p.read_bytes() for p in rendered.iterdir()} == before, "--check writes nothing"
 
 
@@ -61,7 +61,7 @@ def test_missing_file(rendered: Path) -> None:
 def test_missing_folder_is_stale_not_an_error(tmp_path: Path) -> None:
     code, out, _ = kgen("render", PROFILE, "-o", str(tmp_path / "none"), "--check", "--color", "never")
     assert code == 1
-    assert out.count("  missing: ") == 4
+    assert out.count("  missing: ") == 8
     assert not (tmp_path / "none").exists()
 
 

@@ -18,6 +18,7 @@ from tests.conftest import REPO
 WEB = "name: shop-api\ntype: web\nimage: ghcr.io/acme/shop-api:1.4.2\nnamespace: shop\n"
 WEB_FILES = {
     "poddisruptionbudget-shop-api.yaml",
+    "serviceaccount-shop-api.yaml",
     "service-shop-api.yaml",
     "deployment-shop-api.yaml",
     "horizontalpodautoscaler-shop-api.yaml",
@@ -40,7 +41,7 @@ def test_writes_one_file_per_object(kgen, work: Path) -> None:
     outcome = kgen("render", "p.yaml", "-o", "k8s")
     assert outcome.code == 0
     assert outcome.stdout == ""
-    assert outcome.stderr == "kgen: k8s: 4 written, 0 unchanged, 0 removed\n"
+    assert outcome.stderr == "kgen: k8s: 5 written, 0 unchanged, 0 removed\n"
     files = snapshot(work / "k8s")
     assert set(files) == WEB_FILES
     stream = kgen("render", "p.yaml").stdout
@@ -60,7 +61,7 @@ def test_second_run_changes_nothing(kgen, work: Path) -> None:
     kgen("render", "p.yaml", "-o", "k8s")
     before = {path.name: path.stat().st_mtime_ns for path in (work / "k8s").iterdir()}
     outcome = kgen("render", "p.yaml", "-o", "k8s")
-    assert outcome.stderr == "kgen: k8s: 0 written, 4 unchanged, 0 removed\n"
+    assert outcome.stderr == "kgen: k8s: 0 written, 5 unchanged, 0 removed\n"
     assert {path.name: path.stat().st_mtime_ns for path in (work / "k8s").iterdir()} == before
 
 
@@ -68,7 +69,7 @@ def test_stale_files_of_the_app_are_removed(kgen, work: Path) -> None:
     kgen("render", "p.yaml", "-o", "k8s")
     Path("p.yaml").write_text(WEB + "autoscale: false\nreplicas: {min: 3}\n", encoding="utf-8")
     outcome = kgen("render", "p.yaml", "-o", "k8s")
-    assert outcome.stderr == "kgen: k8s: 1 written, 2 unchanged, 1 removed\n"
+    assert outcome.stderr == "kgen: k8s: 1 written, 3 unchanged, 1 removed\n"
     assert set(snapshot(work / "k8s")) == WEB_FILES - {"horizontalpodautoscaler-shop-api.yaml"}
 
 
@@ -245,4 +246,4 @@ def test_folder_of_profiles_skips_kgen_output(kgen, work: Path) -> None:
     Path("p.yaml").rename("profiles/p.yaml")
     assert kgen("render", "profiles", "-o", "profiles/k8s").code == 0
     again = kgen("render", "profiles", "-o", "profiles/k8s")
-    assert (again.code, again.stderr) == (0, "kgen: profiles/k8s: 0 written, 4 unchanged, 0 removed\n")
+    assert (again.code, again.stderr) == (0, "kgen: profiles/k8s: 0 written, 5 unchanged, 0 removed\n")
