@@ -32,7 +32,7 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     assert len(outputs) == 1
     (output,) = outputs
     assert output.startswith(b"---\napiVersion: ")
-    assert output.count(b"---\napiVersion: ") == output.count(b"\nkind: ") == 46
+    assert output.count(b"---\napiVersion: ") == output.count(b"\nkind: ") == 57
 
 
 def test_output_does_not_depend_on_the_working_directory(
@@ -52,6 +52,7 @@ def test_folder_renders_every_profile(kgen) -> None:
         "orders-db",
         "checkout",
         "nightly-report",
+        "payments-api",
         "shop-api",
         "storefront",
         "storefront-sitemap",
@@ -62,7 +63,7 @@ def test_folder_renders_every_profile(kgen) -> None:
 def test_fixtures_validate_for_every_kubernetes_version(version: str) -> None:
     result = render_paths(RenderOptions((str(PROFILES),), kubernetes_version=version))
     assert result.kubernetes_version == version
-    assert len(result.objects) == 46
+    assert len(result.objects) == 57
 
 
 def test_fixture_output_checks_clean(tmp_path: Path) -> None:
