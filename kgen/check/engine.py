@@ -717,7 +717,7 @@ def _violations(rule: CompiledPolicy, target: Target, context: Context) -> Itera
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         return
-    if rule.validator is None:
+    if rule.schema is None or (rule.holds is not None and rule.holds(target.data)):
         return
     errors = list(rule.validator.iter_errors(target.data))
     if not errors:
@@ -769,7 +769,7 @@ def _at_places(pattern: FieldPath, entry: ObjectEntry) -> FieldPath | None:
 
 
 def _expand(pattern: FieldPath, data: Any) -> Iterator[FieldPath]:
-    """Concrete paths of a pattern ("*" is every index of a list there) that may exist in ``data``."""
+    """Concrete paths of a pattern ("*" is every index of a list there) that exist in ``data``."""
     if not pattern:
         yield ()
         return
@@ -780,8 +780,9 @@ def _expand(pattern: FieldPath, data: Any) -> Iterator[FieldPath]:
                 for tail in _expand(rest, item):
                     yield (index, *tail)
         return
-    child = data.get(head) if isinstance(data, Mapping) else None
-    for tail in _expand(rest, child):
+    if not isinstance(data, Mapping) or head not in data:
+        return  # a field that is not there has no position of its own (a finding on it is placed by re-reading)
+    for tail in _expand(rest, data[head]):
         yield (head, *tail)
 
 

@@ -13,18 +13,27 @@ quantity passes: schema-invalid reports it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator
 
-from jsonschema import Draft7Validator, ValidationError, validators
-
+from kgen.model.fastschema import Check, Compiler
 from kgen.model.quantity import QuantityError, parse_quantity
 
 
+def _quantity(value: Any) -> Any:
+    """The value of a quantity, None when it is not one."""
+    try:
+        return parse_quantity(value)
+    except QuantityError:
+        return None
+
+
 def _bound(kind: str) -> Any:
-    def check(validator: Any, bound: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
-        try:
-            value = parse_quantity(instance)
-        except QuantityError:
+    def check(validator: Any, bound: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        from jsonschema import ValidationError
+
+        value = _quantity(instance)
+        if value is None:
             yield ValidationError(f"{instance!r} is not a quantity")
             return
         limit = parse_quantity(bound)
@@ -36,18 +45,56 @@ def _bound(kind: str) -> Any:
     return check
 
 
-def _positive(validator: Any, wanted: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+def _positive(validator: Any, wanted: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema import ValidationError
+
     if wanted is not True:
         return
-    try:
-        value = parse_quantity(instance)
-    except QuantityError:
-        return
-    if value <= 0:
+    value = _quantity(instance)
+    if value is not None and value <= 0:
         yield ValidationError(f"{instance} is zero, which Kubernetes counts as unset")
 
 
-KgenValidator: Any = validators.extend(  # type: ignore[no-untyped-call]
-    Draft7Validator,
-    {"quantityMinimum": _bound("min"), "quantityMaximum": _bound("max"), "quantityPositive": _positive},
-)
+@lru_cache(maxsize=1)
+def kgen_validator() -> Any:
+    """The Draft-07 validator class with kgen's keywords (jsonschema is imported on first use)."""
+    from jsonschema import Draft7Validator, validators
+
+    return validators.extend(  # type: ignore[no-untyped-call]
+        Draft7Validator,
+        {"quantityMinimum": _bound("min"), "quantityMaximum": _bound("max"), "quantityPositive": _positive},
+    )
+
+
+# -- the same keywords as compiled yes/no checks (kgen.model.fastschema) --------------
+
+
+def _fast_bound(kind: str) -> Any:
+    def build(compiler: Compiler, bound: Any, schema: Any) -> Check:
+        limit = parse_quantity(bound)
+
+        def check(value: Any) -> bool:
+            found = _quantity(value)
+            return found is not None and (found >= limit if kind == "min" else found <= limit)
+
+        return check
+
+    return build
+
+
+def _fast_positive(compiler: Compiler, wanted: Any, schema: Any) -> Check | None:
+    if wanted is not True:
+        return None
+
+    def check(value: Any) -> bool:
+        found = _quantity(value)
+        return found is None or found > 0
+
+    return check
+
+
+FAST_KEYWORDS = {
+    "quantityMinimum": _fast_bound("min"),
+    "quantityMaximum": _fast_bound("max"),
+    "quantityPositive": _fast_positive,
+}

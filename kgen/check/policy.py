@@ -11,12 +11,10 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
-
-import jsonschema
 
 from kgen.check.result import RuleInfo
 from kgen.check.schema_errors import Problem, did_you_mean, is_quantity, problem_of
@@ -48,20 +46,32 @@ class Logic(Protocol):
     def __call__(self, target: "Target", ctx: "Context", params: Mapping[str, Any]) -> Iterator[Violation]: ...
 
 
-#: JSON Schema formats a parameter may declare: ``quantity`` is a Kubernetes quantity.
-PARAM_FORMATS = jsonschema.FormatChecker(formats=())
-PARAM_FORMATS.checks("quantity")(is_quantity)
+@lru_cache(maxsize=1)
+def param_formats() -> Any:
+    """JSON Schema formats a parameter may declare: ``quantity`` is a Kubernetes quantity, ``regex``
+    (inside a parameter's items or properties) a pattern Python's re compiles."""
+    import jsonschema  # only where a parameter or a policy is validated: a check of valid input never needs it
+
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks("quantity")(is_quantity)
+    formats.checks("regex", raises=re.error)(_is_regex)
+    return formats
 
 
-@PARAM_FORMATS.checks("regex", raises=re.error)
 def _is_regex(value: object) -> bool:
-    """``format: regex`` (inside a parameter's items or properties): a pattern Python's re compiles."""
     if isinstance(value, str):
         re.compile(value)
     return True
 
+
+@lru_cache(maxsize=1)
+def _meta_schema() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft7Validator(jsonschema.Draft7Validator.META_SCHEMA)
+
+
 _QUANTITY_KEYWORDS = ("quantityMinimum", "quantityMaximum")
-_META_SCHEMA = jsonschema.Draft7Validator(jsonschema.Draft7Validator.META_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,9 @@ class ParamSpec:
 
     @cached_property
     def _validator(self) -> Any:
-        return jsonschema.Draft7Validator(dict(self.schema), format_checker=PARAM_FORMATS)
+        import jsonschema
+
+        return jsonschema.Draft7Validator(dict(self.schema), format_checker=param_formats())
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,7 @@ class Policy:
     examples: Mapping[str, str] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     source: str = ""
+    shipped: bool = field(default=False, compare=False)  # kgen's own: validated by the test suite, not on every run
 
     def info(self, severity: str | None = None) -> RuleInfo:
         return RuleInfo(
@@ -144,8 +157,19 @@ class CompiledPolicy:
 
     policy: Policy
     params: Mapping[str, Any]
-    validator: Any = None  # jsonschema validator for schema predicates
+    schema: Mapping[str, Any] | None = None  # a schema predicate, its parameters substituted
+    #: The predicate compiled to a yes/no check (kgen.model.fastschema); None: jsonschema decides alone.
+    holds: Callable[[Any], bool] | None = None
     logic: Logic | None = None
+
+    @cached_property
+    def validator(self) -> Any:
+        """The jsonschema validator of a schema predicate, built when an object does not pass ``holds``."""
+        if self.schema is None:
+            return None
+        from kgen.check.keywords import kgen_validator
+
+        return kgen_validator()(self.schema)
 
     @property
     def id(self) -> str:
@@ -220,6 +244,8 @@ def single_document(text: str, source: str, what: str) -> Document | None:
 
 def first_schema_error(schema_name: str, data: Any) -> Any:
     """The first error (in path order) of ``data`` against a schema of kgen's, or None."""
+    import jsonschema
+
     validator = jsonschema.Draft7Validator(load_schema(schema_name))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     return errors[0] if errors else None
@@ -281,10 +307,10 @@ def _check_places(document: Document, path: str, where: FieldPath) -> None:
 
 
 def policy_from_document(document: Document, shipped: bool = False) -> Policy:
-    """A policy from its file. ``shipped`` policies (kgen's own, whose parameter
-    schemas and defaults a test checks) skip the checks of their defaults."""
+    """A policy from its file. ``shipped`` policies (kgen's own, which a test validates
+    against the policy schema, with their parameter schemas and defaults) skip those checks."""
     data = document.data
-    problem = schema_problem("policy.schema.json", data)
+    problem = None if shipped else schema_problem("policy.schema.json", data)
     if problem is not None:
         error = refuse(document, problem)
         raise ConfigError(f"invalid policy: {error.message}", error.location, error.field)
@@ -332,6 +358,7 @@ def policy_from_document(document: Document, shipped: bool = False) -> Policy:
         examples=data.get("examples", {}),
         tags=tuple(data.get("tags", ())),
         source=document.source,
+        shipped=shipped,
     )
 
 
@@ -343,7 +370,9 @@ def _param_specs(document: Document, check: bool = True) -> dict[str, ParamSpec]
         if not check:
             specs[name] = ParamSpec(name, " ".join(declared["description"].split()), declared["default"], schema)
             continue
-        error = jsonschema.exceptions.best_match(_META_SCHEMA.iter_errors(schema))
+        import jsonschema
+
+        error = jsonschema.exceptions.best_match(_meta_schema().iter_errors(schema))
         if error is not None:
             where = ("params", name, *error.absolute_path)
             raise ConfigError(
@@ -436,8 +465,9 @@ def compile_policy(policy: Policy, overrides: Mapping[str, Any]) -> CompiledPoli
     params = {**policy.params, **overrides}
     if policy.schema is not None:
         schema = substitute_params(policy.schema, params, policy.id)
-        validator = make_validator(schema)
-        return CompiledPolicy(policy, params, validator=validator)
+        if not policy.shipped or overrides:
+            check_predicate(schema)
+        return CompiledPolicy(policy, params, schema=schema, holds=fast_predicate(schema))
     if policy.logic is not None:
         module = importlib.import_module(f"kgen.check.logic.{policy.logic}")
         return CompiledPolicy(policy, params, logic=module.check)
@@ -458,12 +488,24 @@ def substitute_params(node: Any, params: Mapping[str, Any], rule: str) -> Any:
     return node
 
 
-def make_validator(schema: Mapping[str, Any]) -> Any:
-    """A Draft-07 validator with kgen's domain keywords."""
-    from kgen.check.keywords import KgenValidator
+def check_predicate(schema: Mapping[str, Any]) -> None:
+    """Refuse a schema predicate that is not a valid Draft-07 schema."""
+    import jsonschema
+
+    from kgen.check.keywords import kgen_validator
 
     try:
-        KgenValidator.check_schema(schema)
+        kgen_validator().check_schema(schema)
     except jsonschema.SchemaError as exc:
         raise ConfigError(f"invalid schema predicate: {exc.message}") from None
-    return KgenValidator(schema)
+
+
+def fast_predicate(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:
+    """A schema predicate compiled to a yes/no check, exact where it compiles; None where it does not."""
+    from kgen.check.keywords import FAST_KEYWORDS
+    from kgen.model.fastschema import Compiler, Unsupported
+
+    try:
+        return Compiler({}, FAST_KEYWORDS).compile(schema)
+    except Unsupported:
+        return None

@@ -63,7 +63,8 @@ class _Loader(_BaseLoader):
                 if len(_RESOLVED) < 50_000 and len(value) <= 64:
                     _RESOLVED[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        # no path resolvers are registered: every other node gets its kind's default tag
+        return _STR if kind is ScalarNode else _MAP if kind is MappingNode else _SEQ
 
 
 PathKey = Union[str, int]
@@ -97,6 +98,7 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _CORE_TAGS = frozenset({_INT, _FLOAT, _BOOL, _NULL})
 
 _LONG = 64  # scalars longer than this count as text for the alias bound

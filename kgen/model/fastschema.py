@@ -53,13 +53,16 @@ _TYPES: dict[str, Check] = {
 
 
 def _enum_key(value: Any) -> Any:
-    # jsonschema's equality: 1 == 1.0, but True != 1 and False != 0
+    # jsonschema's equality, exactly (``not`` and ``if`` turn any error into a wrong answer):
+    # 1 == 1.0, but True != 1 and False != 0, at every depth
     if isinstance(value, bool):
         return ("bool", value)
     if isinstance(value, (int, float)):
         return ("number", value)
-    if isinstance(value, (dict, list)):
-        return ("json", repr(value))
+    if isinstance(value, dict):  # equal mappings whatever their order, lists item by item
+        return ("object", frozenset((key, _enum_key(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_enum_key(item) for item in value))
     return ("other", value)
 
 
@@ -70,9 +73,12 @@ class Compiler:
     #: schema (absolute) and from inside the definitions (relative).
     PREFIXES = ("/api/_definitions.json#/$defs/", "#/$defs/")
 
-    def __init__(self, definitions: Mapping[str, Any]) -> None:
+    def __init__(
+        self, definitions: Mapping[str, Any], extra: Mapping[str, Callable[[Compiler, Any, Any], Check | None]] | None = None
+    ) -> None:
         self.definitions = definitions
         self.refs: dict[str, Check] = {}
+        self.keywords = {**_KEYWORDS, **(extra or {})}
 
     def compile(self, schema: Any) -> Check:
         if schema is True or schema == {}:
@@ -85,7 +91,7 @@ class Compiler:
         for keyword, argument in schema.items():
             if keyword in _ANNOTATIONS or keyword.startswith("x-"):
                 continue
-            build = _KEYWORDS.get(keyword)
+            build = self.keywords.get(keyword)
             if build is None:
                 raise Unsupported(keyword)
             found = build(self, argument, schema)
@@ -190,6 +196,35 @@ def _ref(compiler: Compiler, argument: Any, schema: Any) -> Check:
     return compiler.ref(argument)
 
 
+def _const(compiler: Compiler, argument: Any, schema: Any) -> Check:
+    wanted = _enum_key(argument)
+    return lambda value: _enum_key(value) == wanted
+
+
+def _not(compiler: Compiler, argument: Any, schema: Any) -> Check:
+    sub = compiler.compile(argument)
+    return lambda value: not sub(value)
+
+
+def _contains(compiler: Compiler, argument: Any, schema: Any) -> Check:
+    if "minContains" in schema or "maxContains" in schema:
+        raise Unsupported("minContains")
+    sub = compiler.compile(argument)
+    return lambda value: not isinstance(value, list) or any(sub(item) for item in value)
+
+
+def _if(compiler: Compiler, argument: Any, schema: Any) -> Check:
+    condition = compiler.compile(argument)
+    then = compiler.compile(schema.get("then", True))
+    otherwise = compiler.compile(schema.get("else", True))
+    return lambda value: then(value) if condition(value) else otherwise(value)
+
+
+def _with_if(compiler: Compiler, argument: Any, schema: Any) -> None:
+    """``then`` and ``else`` are part of ``if`` (alone, they assert nothing)."""
+    return None
+
+
 _KEYWORDS: dict[str, Callable[[Compiler, Any, Any], Check | None]] = {
     "type": _type,
     "properties": _properties,
@@ -201,4 +236,10 @@ _KEYWORDS: dict[str, Callable[[Compiler, Any, Any], Check | None]] = {
     "anyOf": _any_of,
     "allOf": _all_of,
     "$ref": _ref,
+    "const": _const,
+    "not": _not,
+    "contains": _contains,
+    "if": _if,
+    "then": _with_if,
+    "else": _with_if,
 }

@@ -8,6 +8,7 @@ one validator kept per (apiVersion, kind).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from kgen.errors import KgenError
+from kgen.errors import InternalError, KgenError
 from kgen.load.yamlload import FieldPath
 from kgen.model.fastschema import Check, Compiler, Unsupported
 
@@ -31,9 +32,11 @@ class SchemaProblem:
 
 
 def _schema_root() -> Path:
-    import kubernetes_validate  # type: ignore[import-untyped]
-
-    return Path(kubernetes_validate.__file__).resolve().parent / "kubernetes-json-schema"
+    """kubernetes-validate's schema folder, found without importing it (which imports jsonschema and more)."""
+    spec = importlib.util.find_spec("kubernetes_validate")
+    if spec is None or spec.origin is None:
+        raise InternalError("kubernetes-validate is not installed (kgen needs its schemas)")
+    return Path(spec.origin).resolve().parent / "kubernetes-json-schema"
 
 
 @lru_cache(maxsize=1)
@@ -102,14 +105,15 @@ class KubeSchemas:
         self.strict = strict
         suffix = "-local-strict" if strict else "-local"
         self.folder = _schema_root() / f"v{self.version}.0{suffix}"
-        self._validators: dict[tuple[str, str], Any] = {}
+        self._schemas: dict[tuple[str, str], Any] = {}  # (apiVersion, kind) -> its schema, None: no schema
+        self._validators: dict[tuple[str, str], Any] = {}  # jsonschema's, built when an object fails the fast check
         self._fast: dict[tuple[str, str], Check] = {}
         self._registry: Any = None
         self._compiler: Compiler | None = None
         self._definitions_data: Any = None
 
     def known(self, api_version: str, kind: str) -> bool:
-        return self._validator(api_version, kind) is not None
+        return self._schema(api_version, kind) is not None
 
     def problems(self, obj: dict[str, Any]) -> Iterator[SchemaProblem]:
         """Schema violations of ``obj``; nothing for kinds with no schema (see ``known``).
@@ -117,12 +121,18 @@ class KubeSchemas:
         A compiled yes/no check answers first; only an object that fails it
         is walked by jsonschema for the detailed errors.
         """
-        validator = self._validator(obj.get("apiVersion"), obj.get("kind"))
-        if validator is None:
+        schema = self._schema(obj.get("apiVersion"), obj.get("kind"))
+        if schema is None:
             return
-        fast = self._fast.get((obj["apiVersion"], obj["kind"]))
+        key = (obj["apiVersion"], obj["kind"])
+        fast = self._fast.get(key)
         if fast is not None and fast(obj):
             return
+        validator = self._validators.get(key)
+        if validator is None:
+            import jsonschema  # only once an object fails: a check of valid objects never loads it
+
+            validator = self._validators[key] = jsonschema.Draft202012Validator(schema, registry=self._get_registry())
         yield from self._detailed(validator, obj)
 
     def _detailed(self, validator: Any, obj: Any) -> Iterator[SchemaProblem]:
@@ -166,27 +176,25 @@ class KubeSchemas:
                 found |= _api_versions_of(schema)
         return tuple(sorted(found))
 
-    def _validator(self, api_version: Any, kind: Any) -> Any:
+    def _schema(self, api_version: Any, kind: Any) -> Any:
         if not isinstance(api_version, str) or not isinstance(kind, str):
             return None
         key = (api_version, kind)
-        if key in self._validators:
-            return self._validators[key]
-        validator = None
+        if key in self._schemas:
+            return self._schemas[key]
+        found = None
         path = self.folder / f"{_file_stem(api_version, kind)}.json"
         if _API_VERSION.match(api_version) and _KIND.match(kind) and _is_file(path):
             with open(path, encoding="utf-8") as handle:
                 schema = json.load(handle)
             if kind in _kinds_of(schema) and api_version in _api_versions_of(schema):
-                import jsonschema
-
-                validator = jsonschema.Draft202012Validator(schema, registry=self._get_registry())
+                found = schema
                 try:
                     self._fast[key] = self._get_compiler().compile(schema)
                 except Unsupported:
                     pass  # jsonschema alone, for a schema outside the compiled subset
-        self._validators[key] = validator
-        return validator
+        self._schemas[key] = found
+        return found
 
     def _definitions(self) -> Any:
         if self._definitions_data is None:

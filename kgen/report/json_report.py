@@ -9,12 +9,12 @@ the same whatever encoding the output goes through.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from kgen.check.result import SEVERITIES, CheckResult, Finding, Summary
 
 from kgen.report.base import ReportOptions
+from kgen.report.jsontext import dumps
 from kgen.report.common import visible
 
 
@@ -23,7 +23,7 @@ def report(result: CheckResult, options: ReportOptions) -> str:
         "findings": [finding_dict(finding) for finding in visible(result, options)],
         "summary": summary_dict(result),
     }
-    return json.dumps(document, indent=2, sort_keys=False) + "\n"
+    return dumps(document, indent=2) + "\n"
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:

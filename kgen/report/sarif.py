@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +23,7 @@ from urllib.parse import quote
 from kgen.check.result import CheckResult, Finding, RuleInfo
 
 from kgen.report.base import ReportOptions
+from kgen.report.jsontext import dumps
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -54,7 +54,7 @@ def report(result: CheckResult, options: ReportOptions) -> str:
         ],
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2) + "\n"
+    return dumps(document, indent=2) + "\n"
 
 
 def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -41,7 +42,8 @@ KNOWN = [o for o in OBJECTS if SCHEMAS.known(o["apiVersion"], o["kind"])]
 def agree(obj: dict[str, Any]) -> None:
     key = (obj["apiVersion"], obj["kind"])
     fast = SCHEMAS._fast[key]
-    slow_valid = not any(True for _ in SCHEMAS._validators[key].iter_errors(obj))
+    slow = jsonschema.Draft202012Validator(SCHEMAS._schemas[key], registry=SCHEMAS._get_registry())
+    slow_valid = not any(True for _ in slow.iter_errors(obj))
     assert fast(obj) == slow_valid
 
 
@@ -112,3 +114,47 @@ def test_mutated_objects_get_the_same_answer(data: st.DataObject) -> None:
 def test_implausible_api_versions_and_kinds_have_no_schema(api_version: str, kind: str) -> None:
     assert not SCHEMAS.known(api_version, kind)
     assert list(SCHEMAS.problems({"apiVersion": api_version, "kind": kind})) == []
+
+
+# -- the keywords schema predicates use besides Kubernetes' own (const, not, if, contains) --
+
+_PREDICATES = [
+    {"const": {"a": [1, True]}},
+    {"not": {"required": ["privileged"], "properties": {"privileged": {"const": True}}}},
+    {"if": {"required": ["a"]}, "then": {"properties": {"a": {"const": 1}}}, "else": {"required": ["b"]}},
+    {"if": {"properties": {"a": {"type": "integer"}}}, "then": False},
+    {"then": False, "else": False},  # without if, they assert nothing
+    {"properties": {"add": {"type": "array", "contains": {"const": "CAP_SYS_ADMIN"}}}},
+    {"enum": [{"x": 1, "y": [1.0]}, [True], None]},
+    {"not": {"enum": [1, "1", False]}},
+]
+
+
+_LEAVES = st.sampled_from([None, True, False, 0, 1, 1.0, 2, "1", "a", "CAP_SYS_ADMIN"])
+_TREES = st.recursive(
+    _LEAVES,
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(["a", "b", "x", "y", "add", "privileged"]), children, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=examples(500))
+@given(st.sampled_from(_PREDICATES), _TREES)
+def test_predicate_keywords_agree_with_jsonschema_exactly(schema: dict[str, Any], value: Any) -> None:
+    fast = Compiler({}).compile(schema)
+    slow = jsonschema.Draft7Validator(schema)
+    assert fast(value) == slow.is_valid(value)
+
+
+@pytest.mark.parametrize(
+    ("schema", "value"),
+    [
+        ({"const": {"a": 1, "b": 2}}, {"b": 2, "a": 1.0}),  # mappings equal whatever the order, 1 == 1.0
+        ({"const": [1]}, [True]),  # but True is not 1, at any depth
+        ({"not": {"const": {"a": [True]}}}, {"a": [1]}),
+        ({"enum": [[0]]}, [False]),
+    ],
+)
+def test_equality_is_jsonschemas(schema: dict[str, Any], value: Any) -> None:
+    assert Compiler({}).compile(schema)(value) == jsonschema.Draft7Validator(schema).is_valid(value)
