@@ -15,8 +15,8 @@ from kgen.load.yamlload import DEFAULT_LIMITS, Limits
 from kgen.model.k8s import format_field_path
 from kgen.model.kubeschema import KubeSchemas, latest_version
 from kgen.render.crds import custom_problems
-from kgen.render.emit import file_name, file_text, sort_key, stream_text, to_yaml
-from kgen.render.kinds import render_profile
+from kgen.render.emit import comment_lines, file_name, file_text, sort_key, stream_text, to_yaml
+from kgen.render.kinds import object_notes, render_profile
 from kgen.render.loader import LoadedProfile, load_paths, load_text_profiles
 from kgen.render.overlay import parse_set
 from kgen.render.writer import WriteReport, write_output_dir
@@ -106,7 +106,7 @@ def _result(loaded: list[LoadedProfile], schemas: KubeSchemas) -> RenderResult:
                 namespace=meta.get("namespace"),
                 data=obj,
                 filename=name,
-                yaml=to_yaml(obj),
+                yaml=comment_lines(object_notes(obj, item.profile, schemas.version)) + to_yaml(obj),
             )
         )
     return RenderResult(

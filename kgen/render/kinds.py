@@ -10,16 +10,18 @@ from kgen.render.pod import (
     DATA_VOLUME,
     REVISION_HISTORY_LIMIT,
     Obj,
+    add_drain_hook,
+    drain_note,
     label_selector,
     labels,
     new_object,
     pod_template,
     stable_labels,
 )
-from kgen.render.profile import JobSettings, Profile
+from kgen.render.profile import JobSettings, MetricTarget, Profile
+from kgen.render.monitoring import monitoring_objects
 from kgen.render.config import config_maps
 from kgen.render.expose import routes
-from kgen.render.monitoring import monitoring_objects
 from kgen.render.network import network_policies
 from kgen.render.serviceaccount import service_accounts
 
@@ -39,7 +41,11 @@ def render_profile(profile: Profile, kubernetes_version: str) -> list[Obj]:
     objects = BUILDERS[profile.type](profile)
     for companion in COMPANIONS:
         objects.extend(companion(profile))
-    if release(kubernetes_version) >= UNHEALTHY_POD_EVICTION_POLICY:
+    target = release(kubernetes_version)
+    for obj in objects:
+        if obj["kind"] in SERVICE_BACKED:
+            add_drain_hook(obj, profile, target)
+    if target >= UNHEALTHY_POD_EVICTION_POLICY:
         for obj in objects:
             if obj["kind"] == "PodDisruptionBudget":
                 # A pod that is running but not Ready can be evicted whatever the budget, so a
@@ -48,6 +54,16 @@ def render_profile(profile: Profile, kubernetes_version: str) -> list[Obj]:
     return objects
 
 
+def object_notes(obj: Obj, profile: Profile, kubernetes_version: str) -> tuple[str, ...]:
+    """What a reader of one rendered object must know that its fields cannot say."""
+    if obj["kind"] not in SERVICE_BACKED:
+        return ()
+    note = drain_note(profile, release(kubernetes_version))
+    return (note,) if note else ()
+
+
+#: The workloads behind a Service, whose pods drain before they stop.
+SERVICE_BACKED = ("Deployment", "StatefulSet")
 #: The release from which PodDisruptionBudget's unhealthyPodEvictionPolicy is on by default (beta).
 UNHEALTHY_POD_EVICTION_POLICY = (1, 27)
 
@@ -105,22 +121,43 @@ def autoscaler(profile: Profile) -> Obj | None:
     scaling = profile.scaling
     if scaling is None or scaling.autoscale is None:
         return None
-    targets = (("cpu", scaling.autoscale.cpu), ("memory", scaling.autoscale.memory))
+    targets = scaling.autoscale
+    utilization = (("cpu", targets.cpu), ("memory", targets.memory))
     metrics = [
         {
             "type": "Resource",
             "resource": {"name": name, "target": {"type": "Utilization", "averageUtilization": value}},
         }
-        for name, value in targets
+        for name, value in utilization
         if value is not None
     ]
+    if targets.pods is not None:
+        metrics.append({"type": "Pods", "pods": _metric_source(targets.pods)})
+    if targets.external is not None:
+        metrics.append({"type": "External", "external": _metric_source(targets.external)})
+    behavior: Obj = {"scaleDown": {"stabilizationWindowSeconds": targets.scale_down_seconds}}
+    if targets.scale_up_seconds:
+        behavior["scaleUp"] = {"stabilizationWindowSeconds": targets.scale_up_seconds}
     spec: Obj = {
         "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": profile.name},
         "minReplicas": scaling.min,
         "maxReplicas": scaling.max,
         "metrics": metrics,
+        "behavior": behavior,
     }
     return new_object("autoscaling/v2", "HorizontalPodAutoscaler", profile, profile.name, spec)
+
+
+def _metric_source(target: MetricTarget) -> Obj:
+    """The metric identifier and target of a Pods or External metric."""
+    metric: Obj = {"name": target.metric}
+    if target.selector:
+        metric["selector"] = {"matchLabels": dict(target.selector)}
+    if target.average_value is not None:
+        goal: Obj = {"type": "AverageValue", "averageValue": target.average_value}
+    else:
+        goal = {"type": "Value", "value": target.value}
+    return {"metric": metric, "target": goal}
 
 
 # -- batch --------------------------------------------------------------------------
@@ -196,13 +233,7 @@ def stateful_set(profile: Profile) -> Obj:
 
 
 #: Objects every type may have besides its own, each from its module.
-COMPANIONS: tuple[Callable[[Profile], list[Obj]], ...] = (
-    service_accounts,
-    monitoring_objects,
-    network_policies,
-    config_maps,
-    routes,
-)
+COMPANIONS: tuple[Callable[[Profile], list[Obj]], ...] = (service_accounts, monitoring_objects, network_policies, config_maps, routes)
 
 BUILDERS: dict[str, Callable[[Profile], list[Obj]]] = {
     "web": web,

@@ -113,7 +113,8 @@ def pod_spec(profile: Profile, restart_policy: str | None) -> Obj:
     spec["securityContext"] = pod_security(profile)
     if restart_policy:
         spec["restartPolicy"] = restart_policy
-    spec["terminationGracePeriodSeconds"] = profile.termination_grace_seconds
+    # the countdown to SIGKILL starts before the preStop wait: the app's own time comes after it
+    spec["terminationGracePeriodSeconds"] = profile.termination_grace_seconds + profile.drain_seconds
     if profile.priority_class:
         spec["priorityClassName"] = profile.priority_class
     if profile.image_pull_secrets:
@@ -284,6 +285,50 @@ def volume_mounts(profile: Profile) -> list[Obj]:
         mounts.append({"name": CONFIG_VOLUME, "mountPath": config_path(profile), "readOnly": True})
     mounts += [{"name": name, "mountPath": path} for name, path in writable_volumes(profile)]
     return mounts
+
+
+# -- shutdown -----------------------------------------------------------------------
+
+#: The release from which the preStop ``sleep`` action is on by default (beta in 1.30, GA in
+#: 1.34): the kubelet waits itself, so the image needs no shell and no ``sleep`` binary.
+PRESTOP_SLEEP = (1, 30)
+
+
+def drain_hook(profile: Profile, release: tuple[int, int]) -> Obj | None:
+    """A preStop wait of ``drain_seconds``, so endpoints and load balancers stop routing to a
+    terminating pod before it gets SIGTERM (both happen at once otherwise, and requests fail)."""
+    seconds = profile.drain_seconds
+    if not seconds:
+        return None
+    if release >= PRESTOP_SLEEP:
+        return {"preStop": {"sleep": {"seconds": seconds}}}
+    return {"preStop": {"exec": {"command": ["sleep", str(seconds)]}}}
+
+
+def drain_note(profile: Profile, release: tuple[int, int]) -> str | None:
+    """What the image must provide for the drain hook, when Kubernetes cannot wait itself."""
+    if not profile.drain_seconds or release >= PRESTOP_SLEEP:
+        return None
+    return (
+        f"The preStop hook runs `sleep {profile.drain_seconds}` in the container: the image must have a "
+        f"`sleep` command on its PATH (Kubernetes {release[0]}.{release[1]} has no native sleep action; "
+        f"{PRESTOP_SLEEP[0]}.{PRESTOP_SLEEP[1]} and later need nothing from the image)."
+    )
+
+
+def add_drain_hook(obj: Obj, profile: Profile, release: tuple[int, int]) -> None:
+    """Give the app's container of a Service-backed workload its preStop wait, after the probes."""
+    hook = drain_hook(profile, release)
+    if hook is None:
+        return
+    containers = obj["spec"]["template"]["spec"]["containers"]
+    app = containers[0]
+    ordered: Obj = {}
+    for key, value in app.items():
+        if key == "securityContext":
+            ordered["lifecycle"] = hook
+        ordered[key] = value
+    containers[0] = ordered
 
 
 # -- probes -------------------------------------------------------------------------

@@ -60,6 +60,8 @@ TYPE_DEFAULTS = {
     "database": TypeDefaults(port=None, port_name="tcp", startup_seconds=300, termination_grace_seconds=120),
 }
 DEFAULT_SIZE = "medium"
+#: Seconds a terminating Service-backed pod keeps serving while endpoints stop routing to it.
+DEFAULT_DRAIN_SECONDS = 10
 DEFAULT_HEALTH_PATH = "/healthz"
 DEFAULT_REPLICAS = {"min": 2, "max": 10}
 DEFAULT_AUTOSCALE = {"cpu": 50}
@@ -91,6 +93,11 @@ DEFAULT_SECURITY: dict[str, Any] = {
     "automountServiceAccountToken": False,
 }
 DEFAULT_CAPABILITIES: dict[str, list[str]] = {"drop": ["ALL"], "add": []}
+#: The user (and group) id pods run as under runAsNonRoot unless the profile names one: the
+#: "nonroot" user of distroless and Chainguard images, unused by every common base image's system users.
+DEFAULT_USER = 65532
+#: ``security.runAsUser: image``: run as the image's own USER (which must then be numeric and not 0).
+IMAGE_USER = "image"
 
 
 @dataclass(frozen=True)
@@ -112,9 +119,23 @@ class Health:
 
 
 @dataclass(frozen=True)
+class MetricTarget:
+    """A custom (per-pod) or external metric the autoscaler follows."""
+
+    metric: str
+    selector: Pairs
+    average_value: str | None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
 class Autoscale:
     cpu: int | None
     memory: int | None
+    pods: MetricTarget | None = None
+    external: MetricTarget | None = None
+    scale_down_seconds: int = 300
+    scale_up_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -170,6 +191,14 @@ class Security:
 
 
 @dataclass(frozen=True)
+class ServiceAccount:
+    """Who the pods run as: ``name`` (None: the namespace's ``default``), and whether kgen renders it."""
+
+    name: str | None
+    create: bool
+
+
+@dataclass(frozen=True)
 class JobSettings:
     backoff_limit: int
     active_deadline_seconds: int
@@ -218,14 +247,6 @@ class Monitoring:
 
 
 @dataclass(frozen=True)
-class ServiceAccount:
-    """Who the pods run as: ``name`` (None: the namespace's ``default``), and whether kgen renders it."""
-
-    name: str | None
-    create: bool
-
-
-@dataclass(frozen=True)
 class Profile:
     """One app, every field decided."""
 
@@ -254,6 +275,7 @@ class Profile:
     image_pull_secrets: tuple[str, ...]
     spread: bool
     termination_grace_seconds: int
+    drain_seconds: int
     writable_paths: tuple[str, ...]
     security: Security
     schedule: str | None
@@ -312,8 +334,9 @@ def build_profile(data: Mapping[str, Any], env: str | None = None) -> Profile:
         termination_grace_seconds=int(
             data.get("terminationGraceSeconds", defaults.termination_grace_seconds)
         ),
+        drain_seconds=int(data.get("shutdown", {}).get("drainSeconds", DEFAULT_DRAIN_SECONDS)) if app_type != "batch" else 0,
         writable_paths=tuple(data.get("writablePaths", ())),
-        security=_security(data.get("security", {})),
+        security=_security(data.get("security", {}), app_type),
         schedule=data.get("schedule"),
         job=_job(data.get("job", {})) if app_type == "batch" else None,
         storage=_storage(data) if app_type == "database" else None,
@@ -377,8 +400,37 @@ def _web_scaling(data: Mapping[str, Any]) -> Scaling:
     autoscale = data.get("autoscale", DEFAULT_AUTOSCALE)
     targets = None
     if autoscale is not False:
-        targets = Autoscale(_opt_int(autoscale.get("cpu")), _opt_int(autoscale.get("memory")))
+        if not any(key in autoscale for key in METRIC_KEYS):
+            autoscale = {**DEFAULT_AUTOSCALE, **autoscale}  # only behavior given: the default target
+        behavior = {**DEFAULT_BEHAVIOR, **autoscale.get("behavior", {})}
+        targets = Autoscale(
+            cpu=_opt_int(autoscale.get("cpu")),
+            memory=_opt_int(autoscale.get("memory")),
+            pods=_metric(autoscale.get("pods")),
+            external=_metric(autoscale.get("external")),
+            scale_down_seconds=int(duration_seconds(behavior["scaleDownStabilization"])),
+            scale_up_seconds=int(duration_seconds(behavior["scaleUpStabilization"])),
+        )
     return Scaling(int(replicas["min"]), int(replicas["max"]), targets)
+
+
+#: The autoscale keys that name a metric to follow (the rest tunes how it follows).
+METRIC_KEYS = ("cpu", "memory", "pods", "external")
+DEFAULT_BEHAVIOR = {"scaleDownStabilization": "300s", "scaleUpStabilization": "0s"}
+#: The longest stabilization window the API server accepts (one hour).
+MAX_STABILIZATION_SECONDS = 3600
+
+
+def _metric(data: Mapping[str, Any] | None) -> MetricTarget | None:
+    if data is None:
+        return None
+    average, value = data.get("averageValue"), data.get("value")
+    return MetricTarget(
+        metric=data["metric"],
+        selector=_pairs(data.get("selector", {})),
+        average_value=None if average is None else quantity_text(average, memory=False),
+        value=None if value is None else quantity_text(value, memory=False),
+    )
 
 
 def _fixed_scaling(data: Mapping[str, Any]) -> Scaling:
@@ -432,14 +484,26 @@ def _toleration(item: Mapping[str, Any]) -> Toleration:
     )
 
 
-def _security(data: Mapping[str, Any]) -> Security:
+def _security(data: Mapping[str, Any], app_type: str) -> Security:
     merged = {**DEFAULT_SECURITY, **data}
     capabilities = {**DEFAULT_CAPABILITIES, **data.get("capabilities", {})}
+    user, group = merged.get("runAsUser"), merged.get("runAsGroup")
+    if user is None and merged["runAsNonRoot"]:
+        # runAsNonRoot alone fails at start for an image whose USER is a name or root (the kubelet
+        # cannot verify a name); a numeric id runs any image that does not need a particular user.
+        user = DEFAULT_USER
+        if group is None:
+            group = DEFAULT_USER
+    if user == IMAGE_USER:
+        user = None
+    fs_group = merged.get("fsGroup")
+    if fs_group is None and app_type == "database":
+        fs_group = group if group is not None else user  # the data volume writable by the database's user
     return Security(
         run_as_non_root=bool(merged["runAsNonRoot"]),
-        run_as_user=_opt_int(merged.get("runAsUser")),
-        run_as_group=_opt_int(merged.get("runAsGroup")),
-        fs_group=_opt_int(merged.get("fsGroup")),
+        run_as_user=_opt_int(user),
+        run_as_group=_opt_int(group),
+        fs_group=_opt_int(fs_group),
         read_only_root_filesystem=bool(merged["readOnlyRootFilesystem"]),
         allow_privilege_escalation=bool(merged["allowPrivilegeEscalation"]),
         seccomp_profile=str(merged["seccompProfile"]),
@@ -734,6 +798,24 @@ def _check_security(data: Mapping[str, Any]) -> Iterator[Issue]:
         )
 
 
+def _check_autoscale(data: Mapping[str, Any]) -> Iterator[Issue]:
+    """Stabilization windows in whole seconds up to an hour; metric targets above zero."""
+    autoscale = data.get("autoscale")
+    if not isinstance(autoscale, Mapping):
+        return
+    for key, text in autoscale.get("behavior", {}).items():
+        length = duration_seconds(text)
+        if length.denominator != 1:
+            yield Issue(("autoscale", "behavior", key), f"is {text}; the autoscaler counts whole seconds")
+        elif length > MAX_STABILIZATION_SECONDS:
+            yield Issue(("autoscale", "behavior", key), f"is {text}; Kubernetes allows at most 1h (3600s)")
+    for source in ("pods", "external"):
+        for key in ("averageValue", "value"):
+            value = autoscale.get(source, {}).get(key)
+            if value is not None and parse_quantity(value) <= 0:
+                yield Issue(("autoscale", source, key), f"is {value}; a target must be above zero")
+
+
 def _check_tolerations(data: Mapping[str, Any]) -> Iterator[Issue]:
     """The rules the API server applies to tolerations (the schema cannot relate fields)."""
     for index, item in enumerate(data.get("tolerations", [])):
@@ -787,5 +869,6 @@ CHECKS: tuple[Callable[[Mapping[str, Any]], Iterator[Issue]], ...] = (
     check_network,
     check_config,
     check_expose,
+    _check_autoscale,
     _check_monitoring,
 )

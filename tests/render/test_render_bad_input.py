@@ -35,9 +35,9 @@ CASES = [
         [],
         "p.yaml:4:1: colour: unknown field (valid fields: name, type, image, namespace, size, port, "
         "extraPorts, health, replicas, autoscale, resources, env, command, args, annotations, "
-        "podAnnotations, labels, partOf, serviceAccount, expose, config, network, nodeSelector, tolerations, priorityClass, "
-        "imagePullSecrets, spread, terminationGraceSeconds, monitoring, writablePaths, security, schedule, job, "
-        "storage, storageClass, dataPath, environments)",
+        "podAnnotations, labels, partOf, serviceAccount, expose, config, network, nodeSelector, tolerations, "
+        "priorityClass, imagePullSecrets, spread, terminationGraceSeconds, shutdown, monitoring, writablePaths, "
+        "security, schedule, job, storage, storageClass, dataPath, environments)",
     ),
     ("wrong-type", BASE + "port: http\n", [], "p.yaml:4:1: port: expected an integer, got the string 'http'"),
     (
@@ -143,8 +143,8 @@ CASES = [
         "autoscale-true",
         BASE + "autoscale: true\n",
         [],
-        "p.yaml:4:1: autoscale: expected false (no autoscaler) or utilization targets like "
-        "{cpu: 70, memory: 80}",
+        "p.yaml:4:1: autoscale: expected false (no autoscaler) or targets like "
+        "{cpu: 70, memory: 80}, pods or external metrics",
     ),
     (
         "unknown-env",

@@ -115,11 +115,25 @@ def test_text_fields_come_from_the_schema() -> None:
     top_level = [field for field in text_fields() if not field.startswith("environments.")]
     assert top_level == [
         "name", "image", "namespace", "extraPorts[].name", "health.path", "health.readinessPath", "health.exec[]",
+        "autoscale.pods.metric", "autoscale.pods.selector.*", "autoscale.external.metric", "autoscale.external.selector.*",
+        "autoscale.behavior.scaleDownStabilization", "autoscale.behavior.scaleUpStabilization",
         "env.*", "env.*.secret", "env.*.configMap", "env.*.key", "command[]", "args[]", "annotations.*",
-        "podAnnotations.*", "labels.*", "partOf", "serviceAccount", "nodeSelector.*", "tolerations[].key",
-        "tolerations[].value", "priorityClass", "imagePullSecrets[]", "writablePaths[]",
-        "security.capabilities.drop[]", "security.capabilities.add[]", "schedule", "job.timeZone", "storageClass",
-        "dataPath",
+        "podAnnotations.*", "labels.*", "partOf", "serviceAccount", "serviceAccount.name",
+        "expose.host", "expose.path", "expose.gateway.name", "expose.gateway.namespace", "expose.ingress.className",
+        "expose.tls.secret", "config.files.*",
+        "network.ingressFrom[].namespace", "network.ingressFrom[].podLabels.*", "network.ingressFrom[].cidr",
+        "network.ingressFrom[].except[]", "network.egress[]", "network.egress[].namespace",
+        "network.egress[].podLabels.*", "network.egress[].cidr", "network.egress[].except[]",
+        "nodeSelector.*", "tolerations[].key", "tolerations[].value", "priorityClass", "imagePullSecrets[]",
+        "monitoring.port", "monitoring.path", "monitoring.interval",
+        "monitoring.alerts.errorRate.above", "monitoring.alerts.errorRate.for",
+        "monitoring.alerts.latency.above", "monitoring.alerts.latency.for",
+        "monitoring.alerts.cpu.above", "monitoring.alerts.cpu.for",
+        "monitoring.alerts.memory.above", "monitoring.alerts.memory.for",
+        "monitoring.alerts.restarts.within", "monitoring.alerts.autoscalerAtMax.for",
+        "monitoring.metrics.requests", "monitoring.metrics.duration",
+        "writablePaths[]", "security.capabilities.drop[]", "security.capabilities.add[]", "schedule", "job.timeZone",
+        "storageClass", "dataPath",
     ]  # fmt: skip
     overlay = [field.split(".", 2)[2] for field in text_fields() if field.startswith("environments.")]
     assert overlay == [field for field in top_level if field != "name"]  # an overlay cannot set the name
