@@ -332,7 +332,7 @@ class FileChecker:
         object_rules, cross_rules = self.rules_for(targets)
         for rule in object_rules:
             applied = False
-            for target in targets.for_policy(rule.policy):
+            for target in targets.of_applying(rule.policy):  # rules_for chose the rules that apply
                 applied = True
                 for violation in _violations(rule, target, context):
                     finding = self.stamp.finding(rule.id, entry, document, violation, target)
@@ -342,11 +342,11 @@ class FileChecker:
             if applied:
                 entry.applied.append(rule.id)
         result.keys.append(entry.key)
-        cross = [rule for rule in cross_rules if any(True for _ in targets.for_policy(rule.policy))]
+        cross = [rule for rule in cross_rules if any(True for _ in targets.of_applying(rule.policy))]
         if cross or custom:
             positions = entry.positions
             for rule in cross:
-                for target in targets.for_policy(rule.policy):
+                for target in targets.of_applying(rule.policy):
                     for path in _reported(rule.paths, target):
                         if path not in positions:  # rules share targets and reported fields
                             positions[path] = document.position(entry.base + path)
@@ -769,7 +769,8 @@ def _at_places(pattern: FieldPath, entry: ObjectEntry) -> FieldPath | None:
 
 
 def _expand(pattern: FieldPath, data: Any) -> Iterator[FieldPath]:
-    """Concrete paths of a pattern ("*" is every index of a list there) that exist in ``data``."""
+    """Concrete paths of a pattern ("*" is every index of a list there): those that exist in ``data``,
+    and a missing field once as the pattern names it (nothing below a missing list)."""
     if not pattern:
         yield ()
         return
@@ -781,7 +782,9 @@ def _expand(pattern: FieldPath, data: Any) -> Iterator[FieldPath]:
                     yield (index, *tail)
         return
     if not isinstance(data, Mapping) or head not in data:
-        return  # a field that is not there has no position of its own (a finding on it is placed by re-reading)
+        if "*" not in rest:
+            yield pattern  # a missing field, as a rule names it (placed at its nearest parent)
+        return
     for tail in _expand(rest, data[head]):
         yield (head, *tail)
 

@@ -92,8 +92,11 @@ class ObjectTargets:
         return not policy.traits or self.traits.issuperset(policy.traits)
 
     def for_policy(self, policy: Policy) -> Iterator[Target]:
-        if not self.applies(policy):
-            return
+        if self.applies(policy):
+            yield from self.of_applying(policy)
+
+    def of_applying(self, policy: Policy) -> Iterator[Target]:
+        """``for_policy`` for a policy known to apply to this object's shape (see ``applies``)."""
         if policy.target == "Object":
             yield self.object  # a policy file names kinds or traits for an Object target (checked at load)
         elif policy.target == "PodSpec":

@@ -33,6 +33,7 @@ loop cannot hang the check), a schema nested too deep.
 from __future__ import annotations
 
 import json
+import marshal
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Mapping
@@ -588,21 +589,43 @@ def compile_version(version: Mapping[str, Any], at: FieldPath, meta: MetaCheck |
     return CompiledVersion(validate, compiler.problems, status)
 
 
-#: A schema's refusals by its canonical JSON: a CRD is often installed from several manifests of one
-#: project (argo-cd ships the same CRDs in four), and walking a large schema costs far more than dumping it.
-_REFUSALS: dict[str, tuple[SchemaProblem, ...]] = {}
+#: Refusals of schemas walked already, by a cheap fingerprint, each with the schema it belongs to: a CRD
+#: is often installed from several manifests of one project (argo-cd ships the same CRDs in four), and
+#: comparing two schemas (Python's own deep equality) costs far less than walking one again.
+_REFUSALS: dict[Any, list[tuple[Any, tuple[SchemaProblem, ...]]]] = {}
+_REFUSALS_MAX = 1_000
+
+
+def _fingerprint(root: Any) -> Any:
+    """Equal schemas have equal fingerprints (different ones usually differ already here)."""
+    if not isinstance(root, dict):
+        return (type(root).__name__,)
+    properties = root.get("properties")
+    spec = properties.get("spec") if isinstance(properties, dict) else None
+    inner = spec.get("properties") if isinstance(spec, dict) else None
+    return (
+        tuple(root),
+        tuple(properties) if isinstance(properties, dict) else None,
+        tuple(inner) if isinstance(inner, dict) else None,
+    )
 
 
 def _refusals_of(root: Any) -> tuple[SchemaProblem, ...]:
     """The refusals of one version's openAPIV3Schema, with paths from that schema."""
-    key = json.dumps(root, sort_keys=True, default=str)
-    found = _REFUSALS.get(key)
-    if found is None:
-        out: Problems = []
-        _walk_refusals(root, (), out)
-        found = tuple(out)
-        if len(_REFUSALS) < 1_000:
-            _REFUSALS[key] = found
+    try:
+        bucket = _REFUSALS.setdefault(_fingerprint(root), [])
+    except TypeError:  # an unhashable key somewhere in the fingerprint: no reuse
+        bucket = []
+    for seen, found in bucket:
+        # == is Python's deep equality, which takes 1, 1.0 and true for one another; the refusals
+        # tell them apart (`uniqueItems: 1` is not `true`), so a match is confirmed type for type
+        if seen == root and marshal.dumps(seen, 2) == marshal.dumps(root, 2):
+            return found
+    out: Problems = []
+    _walk_refusals(root, (), out)
+    found = tuple(out)
+    if sum(len(entries) for entries in _REFUSALS.values()) < _REFUSALS_MAX:
+        bucket.append((root, found))
     return found
 
 
