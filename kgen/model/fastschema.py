@@ -15,7 +15,8 @@ not True and 1. A schema using any other assertion keyword is refused
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sized
 from typing import Any, Callable
 
 Check = Callable[[Any], bool]
@@ -24,7 +25,8 @@ Check = Callable[[Any], bool]
 _ANNOTATIONS = frozenset(
     {
         "description", "format", "default", "$schema", "$id", "title", "example", "examples",
-        "discriminator", "deprecated", "readOnly", "writeOnly",
+        "discriminator", "deprecated", "readOnly", "writeOnly", "$comment", "definitions",
+        "errorMessage", "patternErrorMessage",  # kgen's (and editors') wording of errors
     }
 )
 
@@ -71,14 +73,23 @@ class Compiler:
 
     #: How the schemas point into the definitions document: from a kind's
     #: schema (absolute) and from inside the definitions (relative).
-    PREFIXES = ("/api/_definitions.json#/$defs/", "#/$defs/")
+    PREFIXES: tuple[str, ...] = ("/api/_definitions.json#/$defs/", "#/$defs/")
 
     def __init__(
-        self, definitions: Mapping[str, Any], extra: Mapping[str, Callable[[Compiler, Any, Any], Check | None]] | None = None
+        self,
+        definitions: Mapping[str, Any],
+        extra: Mapping[str, Callable[[Compiler, Any, Any], Check | None]] | None = None,
+        *,
+        prefixes: tuple[str, ...] | None = None,
+        draft7: bool = False,
     ) -> None:
         self.definitions = definitions
         self.refs: dict[str, Check] = {}
         self.keywords = {**_KEYWORDS, **(extra or {})}
+        if prefixes is not None:
+            self.PREFIXES = prefixes
+        #: Draft 7: a schema with ``$ref`` is that reference alone (its other keywords are ignored).
+        self.draft7 = draft7
 
     def compile(self, schema: Any) -> Check:
         if schema is True or schema == {}:
@@ -87,6 +98,8 @@ class Compiler:
             return lambda value: False
         if not isinstance(schema, Mapping):
             raise Unsupported(f"schema is a {type(schema).__name__}")
+        if self.draft7 and "$ref" in schema:
+            return self.ref(schema["$ref"])
         fused = _closed_object(self, schema)
         if fused is not None:
             return fused
@@ -276,6 +289,46 @@ def _with_if(compiler: Compiler, argument: Any, schema: Any) -> None:
     return None
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _bound(test: Callable[[Any, Any], bool]) -> Callable[[Compiler, Any, Any], Check]:
+    def build(compiler: Compiler, argument: Any, schema: Any) -> Check:
+        return lambda value: not _number(value) or test(value, argument)
+
+    return build
+
+
+def _length(test: Callable[[int, int], bool], kind: type[Sized]) -> Callable[[Compiler, Any, Any], Check]:
+    def build(compiler: Compiler, argument: Any, schema: Any) -> Check:
+        return lambda value: not isinstance(value, kind) or test(len(value), argument)
+
+    return build
+
+
+def _pattern(compiler: Compiler, argument: Any, schema: Any) -> Check:
+    search = re.compile(argument).search  # jsonschema: re.search, anchored only where the pattern says
+    return lambda value: not isinstance(value, str) or search(value) is not None
+
+
+def _unique(compiler: Compiler, argument: Any, schema: Any) -> Check | None:
+    if argument is not True:
+        return None
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, list):
+            return True
+        return len({_enum_key(item) for item in value}) == len(value)
+
+    return check
+
+
+def _property_names(compiler: Compiler, argument: Any, schema: Any) -> Check:
+    sub = compiler.compile(argument)
+    return lambda value: not isinstance(value, dict) or all(sub(name) for name in value)
+
+
 _KEYWORDS: dict[str, Callable[[Compiler, Any, Any], Check | None]] = {
     "type": _type,
     "properties": _properties,
@@ -293,4 +346,17 @@ _KEYWORDS: dict[str, Callable[[Compiler, Any, Any], Check | None]] = {
     "if": _if,
     "then": _with_if,
     "else": _with_if,
+    "minimum": _bound(lambda value, bound: value >= bound),
+    "maximum": _bound(lambda value, bound: value <= bound),
+    "exclusiveMinimum": _bound(lambda value, bound: value > bound),
+    "exclusiveMaximum": _bound(lambda value, bound: value < bound),
+    "minLength": _length(lambda size, bound: size >= bound, str),
+    "maxLength": _length(lambda size, bound: size <= bound, str),
+    "minItems": _length(lambda size, bound: size >= bound, list),
+    "maxItems": _length(lambda size, bound: size <= bound, list),
+    "minProperties": _length(lambda size, bound: size >= bound, dict),
+    "maxProperties": _length(lambda size, bound: size <= bound, dict),
+    "pattern": _pattern,
+    "uniqueItems": _unique,
+    "propertyNames": _property_names,
 }

@@ -164,13 +164,54 @@ def _fast_scalar(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if not isinstance(value, str) or not _PLAIN_SAFE.match(value) or value != value.strip():
+    if not isinstance(value, str):
         return None
-    if "  " in value or " #" in value or value.startswith(("---", "...")) or not _plain_for_ruamel(value):
-        return None
+    if not _PLAIN_SAFE.match(value) or value != value.strip() or "  " in value or " #" in value or value.startswith(("---", "...")):
+        return _styled(value)
+    if not _plain_for_ruamel(value):
+        return _styled(value)
     if _ambiguous(value):
         return f"'{value}'"
     return value
+
+
+#: The longest value the fast writer styles itself: ruamel.yaml folds a line only past 4096 columns.
+_STYLED_MAX = 1000
+_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]+")
+
+
+@lru_cache(maxsize=8192)
+def _styled(value: str) -> str | None:
+    """A one-line printable-ASCII mapping value or list item as ruamel.yaml's emitter writes it
+    (its scalar analysis and style choice, for that case), with kgen's quoting of go-yaml
+    look-alikes; None for anything else (ruamel.yaml writes it)."""
+    if len(value) > _STYLED_MAX or not _PRINTABLE_ASCII.fullmatch(value):
+        return None
+    if _ambiguous(value):  # kgen asks for single quotes, which a one-line ASCII value always allows
+        return "'" + value.replace("'", "''") + "'"
+    if _plain_for_ruamel(value) and _block_plain(value):  # plain only where ruamel reads it back as text
+        return value
+    if "'" in value:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return "'" + value + "'"
+
+
+def _block_plain(value: str) -> bool:
+    """ruamel.yaml's analysis: may this one-line value be a plain scalar in block context?"""
+    if value[0] == " " or value[-1] == " " or value.startswith(("---", "...")):
+        return False
+    first, second = value[0], value[1:2]
+    if first in "#,[]{}&*!|>'\"%@`":
+        return False
+    if first in "?:-" and (second == "" or second == " "):
+        return False
+    for index in range(1, len(value)):
+        char = value[index]
+        if char == ":" and (index + 1 == len(value) or value[index + 1] == " "):
+            return False
+        if char == "#" and value[index - 1] == " ":
+            return False
+    return True
 
 
 #: First characters of every plain scalar ruamel.yaml's resolver may read as something else than text.

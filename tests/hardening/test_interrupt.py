@@ -29,9 +29,9 @@ from tests.hardening.support import PauseAt, contents, signal_paused, start_paus
 
 APPS = 8
 VERSIONS = ("1.0", "2.0")
-FILES = 4 * APPS  # every file of every app changes between the versions
+FILES = 5 * APPS  # every file of every app changes between the versions (PDB, Service, Deployment, HPA, ServiceAccount)
 BEFORE_WRITING = PauseAt("kgen.render.writer", "_check_name")
-STAGING = PauseAt("kgen.render.writer", "open", nth=APPS, match="'w'")  # half the new files staged
+STAGING = PauseAt("kgen.render.writer", "_write_new", nth=APPS)  # some of the new files staged
 MOVING_OUT = PauseAt("kgen.render.writer", "_move", nth=APPS)  # old files half moved aside
 MOVING_IN = PauseAt("kgen.render.writer", "_move", nth=FILES + APPS)  # new files half moved in
 SIGNALS = pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

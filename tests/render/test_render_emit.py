@@ -56,3 +56,29 @@ _PLAIN_VALUE = st.recursive(
 @given(st.dictionaries(_KEY, _PLAIN_VALUE, min_size=1, max_size=5))
 def test_fast_writer_on_mostly_plain_values(obj: dict[str, Any]) -> None:
     test_fast_writer_matches_ruamel_or_declines.hypothesis.inner_test(obj)  # type: ignore[attr-defined]
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(st.text(alphabet=_ALPHABET.replace("\t", ""), min_size=1, max_size=16), st.booleans())
+def test_quoted_and_plain_one_line_values_match_ruamel(value: str, in_list: bool) -> None:
+    obj: dict[str, Any] = {"k": [value] if in_list else value}
+    lines: list[str] = []
+    if emit._fast_mapping(obj, 0, lines):
+        text = "\n".join(lines) + "\n"
+        assert text == emit.ruamel_yaml(obj)
+        (document,) = load_text(text, "x.yaml")
+        assert isinstance(document, Document) and document.data == obj
+
+
+def test_alert_expressions_and_sentences_take_the_fast_path() -> None:
+    obj = {
+        "expr": 'sum(rate(http_requests_total{namespace="shop", code=~"5.."}[5m])) / sum(rate(x[5m])) > 0.05',
+        "summary": "shop-api: more than 5% of requests fail",
+        "description": "It's {{ $value }} now: check the logs",
+        "quote": "'q'",
+    }
+    lines: list[str] = []
+    assert emit._fast_mapping(obj, 0, lines)
+    assert "\n".join(lines) + "\n" == emit.ruamel_yaml(obj)
+    assert lines[0].startswith("expr: sum(rate(")  # plain, as ruamel writes it
+    assert lines[2] == "description: \"It's {{ $value }} now: check the logs\""
