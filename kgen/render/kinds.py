@@ -45,6 +45,8 @@ def render_profile(profile: Profile, kubernetes_version: str) -> list[Obj]:
     for obj in objects:
         if obj["kind"] in SERVICE_BACKED:
             add_drain_hook(obj, profile, target)
+        if obj["kind"] in WORKLOADS and _egress_left_open(profile):
+            _acknowledge(obj, EGRESS_OPEN_RULE)
     if target >= UNHEALTHY_POD_EVICTION_POLICY:
         for obj in objects:
             if obj["kind"] == "PodDisruptionBudget":
@@ -56,10 +58,36 @@ def render_profile(profile: Profile, kubernetes_version: str) -> list[Obj]:
 
 def object_notes(obj: Obj, profile: Profile, kubernetes_version: str) -> tuple[str, ...]:
     """What a reader of one rendered object must know that its fields cannot say."""
-    if obj["kind"] not in SERVICE_BACKED:
-        return ()
-    note = drain_note(profile, release(kubernetes_version))
-    return (note,) if note else ()
+    notes: list[str] = []
+    if obj["kind"] in SERVICE_BACKED:
+        drain = drain_note(profile, release(kubernetes_version))
+        if drain:
+            notes.append(drain)
+    if obj["kind"] in WORKLOADS and _egress_left_open(profile):
+        notes.append(
+            "Egress is not restricted (the profile's network lists no egress), so the NetworkPolicy isolates "
+            f"these pods for Ingress only; kgen check's {EGRESS_OPEN_RULE} is acknowledged for that below."
+        )
+    return tuple(notes)
+
+
+#: The workloads whose pods a NetworkPolicy of the app selects.
+WORKLOADS = ("Deployment", "StatefulSet", "Job", "CronJob")
+#: The rule that reports pods no NetworkPolicy isolates (for Egress: a profile's choice when it lists none).
+EGRESS_OPEN_RULE = "pod-not-isolated"
+IGNORE_ANNOTATION = "kgen.dev/ignore"
+
+
+def _egress_left_open(profile: Profile) -> bool:
+    return profile.network is not None and profile.network.egress is None
+
+
+def _acknowledge(obj: Obj, rule: str) -> None:
+    """Suppress ``rule`` on ``obj`` (kgen.dev/ignore), keeping what the profile's annotation already names."""
+    annotations = obj["metadata"].setdefault("annotations", {})
+    named = [name.strip() for name in str(annotations.get(IGNORE_ANNOTATION, "")).split(",") if name.strip()]
+    if rule not in named and "*" not in named:
+        annotations[IGNORE_ANNOTATION] = ",".join([*named, rule])
 
 
 #: The workloads behind a Service, whose pods drain before they stop.

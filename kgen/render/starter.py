@@ -21,62 +21,96 @@ SCHEMA_LINE = "# yaml-language-server: $schema={schema}\n"
 _WEB = """\
 name: {name}
 type: web
-image: {image}          # pinned: a tag other than latest, or a digest
+# Pinned: a tag other than latest, or a digest.
+image: {image}
 # namespace: shop
-size: medium                 # resource preset: kgen presets lists them
-port: 8080                   # named http; the Service and probes use it
+# The resource preset (kgen presets lists them).
+size: medium
+# The main port, named http: the Service and the probes use it.
+port: 8080
 health:
-  path: /healthz             # liveness and startup; readiness too unless readinessPath is set
+  # Liveness and startup probes; readiness too unless readinessPath is set.
+  path: /healthz
   # readinessPath: /ready
 replicas: {{min: 2, max: 10}}
-autoscale: {{cpu: 70}}         # % of the CPU request; false for a fixed replica count
+# Percent of the CPU request; false for a fixed replica count.
+autoscale: {{cpu: 70}}
 # resources:
 #   requests: {{cpu: 250m, memory: 256Mi}}
 env:
   LOG_LEVEL: info
   # DATABASE_PASSWORD: {{secret: {name}-db, key: password}}
-# writablePaths: [/var/cache/{name}]   # the root filesystem is read-only; /tmp is writable
-shutdown: {{drainSeconds: 10}} # keep serving while endpoints stop routing, then SIGTERM
-# terminationGraceSeconds: 30        # after the drain: SIGTERM to SIGKILL
-# security: {{runAsUser: 65532}}       # or `image` for the image's own numeric USER
+# The root filesystem is read-only; /tmp is writable, and so are these.
+# writablePaths: [/var/cache/{name}]
+# Keep serving while endpoints stop routing to a stopping pod, then SIGTERM.
+shutdown: {{drainSeconds: 10}}
+# terminationGraceSeconds: 30
+# A ServiceMonitor and alerts for Prometheus Operator (error rate, latency, CPU, memory, restarts).
+# monitoring: {{path: /metrics, interval: 30s}}
+# A NetworkPolicy: the app's ports open to its namespace and these peers only.
+# network: {{ingressFrom: [{{namespace: ingress-nginx}}], egress: [dns]}}
+# An HTTPRoute on a Gateway (or an Ingress with ingress.className).
+# expose: {{host: {name}.example.com, gateway: {{name: public, namespace: gateways}}}}
+# A ConfigMap mounted at /etc/{name}, rolled out with the pods when it changes.
+# config: {{files: {{app.yaml: "log: info"}}}}
+# The pods run as user 65532; image keeps the image's own numeric USER.
+# security: {{runAsUser: image}}
 """
 
 _BATCH = """\
 name: {name}
 type: batch
-image: {image}          # pinned: a tag other than latest, or a digest
+# Pinned: a tag other than latest, or a digest.
+image: {image}
 # namespace: jobs
-size: small                  # resource preset: kgen presets lists them
-# schedule: "0 3 * * *"      # a CronJob (in job.timeZone, Etc/UTC by default); without it, a Job
+# The resource preset (kgen presets lists them).
+size: small
+# A CronJob (in job.timeZone, Etc/UTC by default); without it, a Job.
+# schedule: "0 3 * * *"
 # command: [/app/run]
 # args: [--once]
 env:
   LOG_LEVEL: info
 job:
-  backoffLimit: 3            # retries before the Job fails
+  # Retries before the Job fails, and how long it may run.
+  backoffLimit: 3
   activeDeadlineSeconds: 3600
   # restartPolicy: OnFailure
-# security: {{runAsUser: 65532}}       # or `image` for the image's own numeric USER
+# A NetworkPolicy: no way in, and out only to DNS and these.
+# network: {{egress: [dns, {{cidr: 10.0.0.0/8, ports: [5432]}}]}}
+# The pods run as user 65532; image keeps the image's own numeric USER.
+# security: {{runAsUser: image}}
 """
 
 _DATABASE = """\
 name: {name}
 type: database
-image: {image}          # pinned: a tag other than latest, or a digest
+# Pinned: a tag other than latest, or a digest.
+image: {image}
 # namespace: data
-size: medium                 # resource preset: kgen presets lists them
-port: 5432                   # named tcp; probes connect to it
-replicas: 1                  # a single instance; 3 for a database that clusters itself
+# The resource preset (kgen presets lists them).
+size: medium
+# The main port, named tcp: the probes connect to it.
+port: 5432
+# A single instance; 3 for a database that clusters itself.
+replicas: 1
+# A single instance is a choice (every restart is downtime), acknowledged here.
 annotations:
-  kgen.dev/ignore: replicas-single   # a single instance is a choice: every restart is downtime
-storage: 10Gi                # per replica; the claim is kept when the StatefulSet goes
+  kgen.dev/ignore: replicas-single
+# The volume of each replica; the claim is kept when the StatefulSet goes.
+storage: 10Gi
 # storageClass: fast-ssd
 dataPath: /data
 # health:
 #   exec: [pg_isready, -U, postgres]
-shutdown: {{drainSeconds: 10}} # keep serving while endpoints stop routing, then SIGTERM
-# terminationGraceSeconds: 120       # after the drain: SIGTERM to SIGKILL, time to flush
-# security: {{runAsUser: 999}}          # the image's database user, when it needs its own
+# Keep serving while endpoints stop routing to a stopping pod, then SIGTERM.
+shutdown: {{drainSeconds: 10}}
+# terminationGraceSeconds: 120
+# A ServiceMonitor and alerts for Prometheus Operator (CPU, memory, restarts).
+# monitoring: {{port: metrics}}
+# extraPorts: [{{name: metrics, port: 9187}}]
+# The pods run as user and group 65532 and own the volume; the image's database user instead.
+# security: {{runAsUser: 999}}
 """
 
 _TEMPLATES = {"web": _WEB, "batch": _BATCH, "database": _DATABASE}

@@ -246,7 +246,7 @@ def test_init_takes_the_image_and_a_path(kgen, tmp_path: Path, monkeypatch: pyte
     outcome = kgen("init", "shop", "--type", "web", "--image", "ghcr.io/acme/shop:3.1.0", "-o", "profiles/shop.yaml")
     assert outcome.code == 0
     text = (tmp_path / "profiles" / "shop.yaml").read_text(encoding="utf-8")
-    assert "\nimage: ghcr.io/acme/shop:3.1.0 " in text
+    assert "\nimage: ghcr.io/acme/shop:3.1.0\n" in text
     custom = kgen("init", "other", "--type", "batch", "--schema", "https://example.com/profile.json")
     assert custom.code == 0
     assert Path("other.yaml").read_text(encoding="utf-8").splitlines()[0] == (
@@ -296,3 +296,24 @@ def test_init_needs_a_type(kgen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     outcome = kgen("init", "shop")
     assert outcome.code == 2 and "Missing option '--type'" in outcome.stderr
     assert os.listdir(".") == []
+
+
+@pytest.mark.parametrize("app_type", ["web", "batch", "database"])
+def test_every_commented_field_of_a_starter_works_when_switched_on(
+    kgen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_type: str
+) -> None:
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    assert kgen("init", "my-app", "--type", app_type).code == 0
+    lines = Path("my-app.yaml").read_text(encoding="utf-8").splitlines()
+    switched = [lines[0]] + [
+        re.sub(r"^# ([a-z][A-Za-z.]*:)", r"\1", re.sub(r"^#   ", "  ", re.sub(r"^  # ([A-Za-z_]+:)", r"  \1", line)))
+        for line in lines[1:]
+    ]
+    assert sum(a != b for a, b in zip(lines, switched)) >= (8 if app_type == "web" else 5)
+    Path("all.yaml").write_text("\n".join(switched) + "\n", encoding="utf-8")
+    rendered = kgen("render", "all.yaml", "-o", "k8s")
+    assert rendered.code == 0, rendered.stderr
+    checked = kgen("check", "k8s", "--fail-on", "info", "--crds", str(Path(__file__).parents[2] / "schemas" / "crds"))
+    assert checked.code == 0, checked.stdout

@@ -138,12 +138,31 @@ def test_a_policy_with_egress_checks_clean(tmp_path: Path) -> None:
     assert check_findings(tmp_path, WEB + "network: {ingressFrom: [{namespace: web}], egress: [dns]}\n") == []
 
 
-def test_egress_left_open_is_what_pod_not_isolated_reports(tmp_path: Path) -> None:
-    """Egress not restricted is the profile's choice, and kgen check says so (info)."""
-    assert check_findings(tmp_path, WEB + "network: {}\n") == [
-        "pod-not-isolated: no NetworkPolicy of namespace shop selects the pods of Deployment shop-api for Egress, "
-        "so they may open connections to anything"
+def test_egress_left_open_is_acknowledged_where_the_workload_says_so(tmp_path: Path) -> None:
+    """Egress not restricted is the profile's choice: the workload carries the suppression of the one
+    finding it leads to, and a comment says why; the finding is still there, suppressed."""
+    from kgen.check.engine import CheckOptions, run_check
+    from kgen.render.api import write_output_dir
+
+    result = render_text(WEB + "network: {}\nannotations: {kgen.dev/ignore: replicas-single}\n", "p.yaml")
+    deployment = next(o for o in result.objects if o.kind == "Deployment")
+    assert deployment.data["metadata"]["annotations"] == {"kgen.dev/ignore": "replicas-single,pod-not-isolated"}
+    assert deployment.yaml.startswith(
+        "# Egress is not restricted (the profile's network lists no egress), so the NetworkPolicy isolates\n"
+        "# these pods for Ingress only; kgen check's pod-not-isolated is acknowledged for that below.\n"
+        "apiVersion: apps/v1\n"
+    )
+    service = next(o for o in result.objects if o.kind == "Service")
+    assert service.data["metadata"]["annotations"] == {"kgen.dev/ignore": "replicas-single"}  # the profile's only
+    write_output_dir(result, str(tmp_path / "out"))
+    checked = run_check(CheckOptions(paths=(str(tmp_path / "out"),), discover_config=False, fail_on="info"))
+    assert [f"{f.rule}: {f.message}" for f in checked.active] == []
+    assert [(f.rule, f.message.split(" for ")[-1]) for f in checked.findings if f.suppressed] == [
+        ("pod-not-isolated", "Egress, so they may open connections to anything")
     ]
+    assert check_findings(tmp_path, WEB + "network: {egress: [dns]}\n") == []
+    listed = render_text(WEB + "network: {egress: [dns]}\n", "p.yaml")
+    assert "annotations" not in next(o for o in listed.objects if o.kind == "Deployment").data["metadata"]
 
 
 # -- config -------------------------------------------------------------------------
