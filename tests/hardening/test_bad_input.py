@@ -305,38 +305,26 @@ def test_read_only_output_simulated(rendered: Path, monkeypatch: pytest.MonkeyPa
 
 
 class FullDisk:
-    """open() for the writer whose ``fail_at``-th file write runs out of space."""
+    """The writer's file creation, whose ``fail_at``-th file runs out of space half-way."""
 
     def __init__(self, fail_at: int) -> None:
         self.fail_at = fail_at
-        self.opened = 0
+        self.created = 0
+        self.real = writer._write_new
 
-    def __call__(self, file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        handle = builtins.open(file, mode, *args, **kwargs)
-        if "w" not in mode:
-            return handle
-        self.opened += 1
-        if self.opened < self.fail_at:
-            return handle
-
-        class Full:
-            def __enter__(self) -> "Full":
-                return self
-
-            def __exit__(self, *exc: object) -> None:
-                handle.close()
-
-            def write(self, text: str) -> int:
-                handle.write(text[: len(text) // 2])  # half of it made it to disk
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-        return Full()
+    def __call__(self, path: Path, text: str) -> None:
+        self.created += 1
+        if self.created < self.fail_at:
+            self.real(path, text)
+            return
+        self.real(path, text[: len(text) // 2])  # half of it made it to disk
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 @pytest.mark.parametrize("fail_at", [1, 3, 8])
 def test_full_disk_leaves_the_folder_as_it_was(rendered: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int) -> None:
     before = snapshot(rendered)
-    monkeypatch.setattr(writer, "open", FullDisk(fail_at), raising=False)
+    monkeypatch.setattr(writer, "_write_new", FullDisk(fail_at))
     outcome = invoke("render", "p.yaml", "-o", "out", cpu=2)
     assert (outcome.code, outcome.stderr) == (
         2,
@@ -347,7 +335,7 @@ def test_full_disk_leaves_the_folder_as_it_was(rendered: Path, monkeypatch: pyte
 
 def test_full_disk_in_a_new_folder_leaves_no_folder(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Path("p.yaml").write_text(PROFILE.format(name="web"), encoding="utf-8")
-    monkeypatch.setattr(writer, "open", FullDisk(2), raising=False)
+    monkeypatch.setattr(writer, "_write_new", FullDisk(2))
     outcome = invoke("render", "p.yaml", "-o", "new/k8s", cpu=2)
     assert outcome.code == 2 and "No space left on device" in outcome.stderr
     assert not Path("new/k8s").exists()
