@@ -52,6 +52,13 @@ class Finding:
     path: str = ""  # dotted field path inside the object, e.g. spec.template.spec.containers[0].image
     remediation: str = ""
     suppressed: bool = False
+    #: What suppressed it, for a reader: "annotation kgen.dev/ignore", "exemption .kgen.yaml:12: <reason>",
+    #: "comment kgen:ignore at file:line" ("" when not suppressed).
+    suppressed_by: str = ""
+    #: Where the object was written before a tool rendered it (``file`` is what was checked): a Helm
+    #: chart's template (``# Source: chart/templates/x.yaml``), a kustomization's resource file; "" if none.
+    origin: str = ""
+    origin_line: int = 0  # the line in ``origin`` where known, else 0
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)
@@ -87,6 +94,7 @@ class CheckResult:
     objects: tuple[CheckedObject, ...] = ()  # in input order
     fail_on: str = "warning"
     kubernetes_version: str = ""
+    config_file: str | None = None  # the .kgen.yaml applied, as given or found; None: defaults only
 
     @property
     def active(self) -> tuple[Finding, ...]:
