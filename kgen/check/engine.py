@@ -257,6 +257,8 @@ class FileChecker:
         self.pod_security = config.pod_security
         self.complete = config.complete
         self.stamp = Stamper(self.rules)
+        #: What single-object rules see: no index (they never read one; a rule that needs one is cross-object).
+        self._alone = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete)
         self._by_shape: dict[tuple[str, str, frozenset[str]], tuple[list[CompiledPolicy], list[CompiledPolicy]]] = {}
 
     def check(self, source: Source) -> FileResult:
@@ -328,7 +330,7 @@ class FileChecker:
             custom = self._schema_findings(entry, document, result)
         schema_paths = {f.path for f in result.findings[start:] if f.rule == SCHEMA_INVALID}
         targets = ObjectTargets.of(entry)
-        context = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete)  # single-object rules see no index
+        context = self._alone
         object_rules, cross_rules = self.rules_for(targets)
         for rule in object_rules:
             applied = False
@@ -770,7 +772,7 @@ def _at_places(pattern: FieldPath, entry: ObjectEntry) -> FieldPath | None:
 
 def _expand(pattern: FieldPath, data: Any) -> Iterator[FieldPath]:
     """Concrete paths of a pattern ("*" is every index of a list there): those that exist in ``data``,
-    and a missing field once as the pattern names it (nothing below a missing list)."""
+    and a missing last field as the pattern names it (nothing below a missing field or list)."""
     if not pattern:
         yield ()
         return
@@ -782,8 +784,8 @@ def _expand(pattern: FieldPath, data: Any) -> Iterator[FieldPath]:
                     yield (index, *tail)
         return
     if not isinstance(data, Mapping) or head not in data:
-        if "*" not in rest:
-            yield pattern  # a missing field, as a rule names it (placed at its nearest parent)
+        if not rest:
+            yield pattern  # a missing field, as a rule names it (placed at its parent)
         return
     for tail in _expand(rest, data[head]):
         yield (head, *tail)

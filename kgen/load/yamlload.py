@@ -123,6 +123,8 @@ class Document:
     #: id(mapping node) -> its keys as read -> (value node, key mark), built on first use, so that
     #: looking up every field of a large mapping stays linear.
     _keys: dict[int, dict[str, tuple[Node, Any]]] = field(default_factory=dict, repr=False, compare=False)
+    #: path -> (node or None, mark of its deepest existing part), filled by ``position``.
+    _marks: dict[FieldPath, tuple[Node | None, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def start(self) -> tuple[int, int]:
@@ -146,16 +148,25 @@ class Document:
         When part of the path does not exist, the nearest existing parent
         is returned: a missing ``resources`` points at its container.
         """
-        node = self.root
-        if node is None:
+        if self.root is None:
             return (1, 1)
-        mark = node.start_mark
-        for key in path:
-            child, child_mark = self._step(node, key)
-            if child is None:
-                break
-            node, mark = child, child_mark
+        mark = self._located(path)[1]
         return (mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def _located(self, path: FieldPath) -> tuple[Node | None, Any]:
+        """The node at ``path`` (None when absent) and the mark of the deepest part of it that exists;
+        kept per path, so the many fields located in one object share their common prefixes."""
+        found = self._marks.get(path)
+        if found is None:
+            if not path:
+                assert self.root is not None
+                found = (self.root, self.root.start_mark)
+            else:
+                parent, mark = self._located(path[:-1])
+                child, child_mark = self._step(parent, path[-1]) if parent is not None else (None, None)
+                found = (child, child_mark) if child is not None else (None, mark)
+            self._marks[path] = found
+        return found
 
     def source_text(self, path: FieldPath) -> str | None:
         """The scalar at ``path`` exactly as written (``yes``, ``0755``), if it exists."""
