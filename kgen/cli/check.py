@@ -12,7 +12,7 @@ import click
 
 from kgen.errors import ExitCode
 
-FORMATS = ("text", "json", "sarif", "junit", "github")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
 
 
 def use_color(choice: str) -> bool:
@@ -89,6 +89,7 @@ def check(
       kgen check k8s/ --crds vendor/crds/
     """
     from kgen.check.engine import CheckOptions, run_check
+    from kgen.load.repository import repository_root
     from kgen.load.yamlload import Limits
     from kgen.report import REPORTERS
     from kgen.report.base import ReportOptions
@@ -114,7 +115,9 @@ def check(
     if sys.stderr.isatty():
         click.echo("\r\033[K", err=True, nl=False)
     colored = output is None and use_color(color)
-    report = REPORTERS[output_format](result, ReportOptions(color=colored, show_suppressed=show_suppressed))
+    cwd = os.path.abspath(os.curdir)
+    report_options = ReportOptions(color=colored, show_suppressed=show_suppressed, root=repository_root(paths, cwd), cwd=cwd)
+    report = REPORTERS[output_format](result, report_options)
     if output is not None:
         from kgen.output import write_file_atomic
 

@@ -6,7 +6,7 @@ adding a format means one module and one line here.
 
 from __future__ import annotations
 
-from kgen.report import github, json_report, junit, sarif, text
+from kgen.report import github, gitlab, json_report, junit, sarif, text
 from kgen.report.base import ReportOptions, Reporter
 
 DEFAULT_FORMAT = "text"
@@ -17,6 +17,7 @@ REPORTERS: dict[str, Reporter] = {
     "sarif": sarif.report,
     "junit": junit.report,
     "github": github.report,
+    "gitlab": gitlab.report,
 }
 
 __all__ = ["DEFAULT_FORMAT", "REPORTERS", "ReportOptions", "Reporter"]

@@ -11,11 +11,18 @@ from kgen.check.result import CheckResult
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """How to render a result; the CLI decides (colour: a terminal and no NO_COLOR)."""
+    """How to render a result; the CLI decides (colour: a terminal and no NO_COLOR).
+
+    ``root`` is the absolute folder that SARIF, GitLab and GitHub paths are relative to
+    (the repository's top folder); ``cwd`` the absolute folder relative file names were
+    given in (default: ``root``). With no ``root`` those paths stay as given.
+    """
 
     color: bool = False
     show_suppressed: bool = False
     tool_version: str = __version__
+    root: str = ""
+    cwd: str = ""
 
 
 class Reporter(Protocol):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import posixpath
 import re
+from collections import Counter
 
 from kgen.check.result import SEVERITIES, SEVERITY_RANK, CheckResult, Finding, ObjectRef, Summary
 
@@ -13,6 +16,8 @@ from kgen.report.base import ReportOptions
 # lone surrogates (undecodable file names); and the two XML non-characters.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+STDIN = "<stdin>"
 
 
 def visible(result: CheckResult, options: ReportOptions) -> tuple[Finding, ...]:
@@ -113,3 +118,55 @@ def _extras(summary: Summary) -> list[str]:
     if skipped:
         extras.append(f"skipped: {', '.join(skipped)}")
     return extras
+
+
+# --- where a finding is, for tools that open the repository's files ---------------
+
+
+def place(finding: Finding) -> tuple[str, int, int]:
+    """``(file, line, column)`` a reader should open: the file the object was written in
+    before a tool rendered it (Helm template, kustomization resource) when known, else the
+    checked file. An origin has no column (the column is the rendered file's); 0 is unknown."""
+    if finding.origin:
+        return finding.origin, max(finding.origin_line, 0), 0
+    return finding.file, finding.line, finding.column
+
+
+def repository_path(file: str, options: ReportOptions) -> str | None:
+    """``file`` relative to ``options.root`` in POSIX form (``./`` and ``a/../`` folded);
+    None when it is outside the root, or absolute while no root is known. Without a root a
+    relative name is taken as relative to the root already."""
+    if not options.root:
+        return None if posixpath.isabs(file) else posixpath.normpath(file)
+    absolute = posixpath.normpath(posixpath.join(options.cwd or options.root, file))
+    relative = posixpath.relpath(absolute, options.root)
+    return None if relative == ".." or relative.startswith("../") else relative
+
+
+def absolute_path(file: str, options: ReportOptions) -> str:
+    """``file`` made absolute against the folder it was given in (as written without one)."""
+    base = options.cwd or options.root
+    return posixpath.normpath(posixpath.join(base, file)) if base or posixpath.isabs(file) else file
+
+
+def fingerprint_keys(findings: tuple[Finding, ...], options: ReportOptions) -> list[tuple[str, int]]:
+    """A stable ``(hash, occurrence)`` per finding that survives lines moving.
+
+    The hash covers the rule, where the finding is (``place``: the origin when known, as
+    a repository path, so it does not depend on the folder kgen ran in), the object (kind,
+    namespace, name; not apiVersion, so a version migration keeps the finding) and the
+    field path; never line numbers or the message (which carries values). Findings that
+    hash alike are numbered 1, 2, ... in order. Computed over all findings, suppressed or
+    not, so the numbers do not depend on ``show_suppressed``.
+    """
+    seen: Counter[str] = Counter()
+    keys = []
+    for finding in findings:
+        file = place(finding)[0]
+        where = file if file == STDIN else repository_path(file, options) or absolute_path(file, options)
+        ref = finding.object
+        parts = (finding.rule, where, ref.kind, ref.namespace, ref.name, finding.path)
+        digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        seen[digest] += 1
+        keys.append((digest, seen[digest]))
+    return keys

@@ -43,7 +43,7 @@ def secret_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github", "gitlab"])
 def test_no_format_prints_a_secret_value(secret_file: Path, fmt: str) -> None:
     result = CliRunner().invoke(cli, ["check", str(secret_file), "--no-config", "--format", fmt])
     assert result.exit_code == 1, result.output  # the schema problems are reported ...

@@ -12,7 +12,7 @@ FORMATS = sorted(REPORTERS)
 
 
 def test_registry_names_every_format() -> None:
-    assert FORMATS == ["github", "json", "junit", "sarif", "text"]
+    assert FORMATS == ["github", "gitlab", "json", "junit", "sarif", "text"]
     assert DEFAULT_FORMAT in REPORTERS
 
 
