@@ -65,7 +65,7 @@ from kgen.model.k8s import (
     is_place,
     objects_in,
 )
-from kgen.model.crdschema import crd_problems, is_crd
+from kgen.model.crdschema import crd_problems, defined_kind, is_crd
 from kgen.model.kubeschema import KubeSchemas, SchemaProblem, latest_version, resolve_version
 
 IGNORE_ANNOTATION = "kgen.dev/ignore"
@@ -558,7 +558,9 @@ class _Merger:
         self.findings: list[Finding] = []
         self.checked: list[CheckedObject] = []
         self.kept: list[ObjectEntry] = []
-        self.crds: list[tuple[Mapping[str, Any], str]] = []
+        #: The checked CRDs by the (group, kind) they define, the last one read of each (as apply keeps it):
+        #: a tree that holds one project's CRDs several times keeps each once.
+        self.crds: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
         self.custom: list[ObjectEntry] = []
         self.stdin_text: str | None = None
         self.files = self.documents = self.not_kubernetes = self.unknown_kind = 0
@@ -581,7 +583,11 @@ class _Merger:
         for entry in result.kept:
             self.index.add(entry)
             self.kept.append(entry)
-        self.crds.extend(result.crds)
+        for crd in result.crds:
+            defined = defined_kind(crd[0])
+            if defined is not None:
+                self.crds.pop(defined, None)  # re-inserted last: the registry adds them in reading order
+                self.crds[defined] = crd
         self.custom.extend(result.custom)
 
     def check_custom(self, crd_files: list[tuple[Mapping[str, Any], str]]) -> None:
@@ -591,7 +597,7 @@ class _Merger:
         schemas = self.checker.schemas
         if schemas is None or not self.custom:
             return
-        crds = registry(schemas, [*crd_files, *self.crds])
+        crds = registry(schemas, [*crd_files, *self.crds.values()])
         found: dict[str, list[tuple[ObjectEntry, list[SchemaProblem]]]] = {}
         stamp = self.checker.stamp
         for entry in self.custom:

@@ -656,15 +656,21 @@ def crd_problems(data: Mapping[str, Any]) -> Iterator[SchemaProblem]:
             yield from (replace(problem, path=where + problem.path) for problem in _refusals_of(root))
 
 
+def defined_kind(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The (group, kind) a CRD defines, None when it does not name both (then it defines nothing)."""
+    spec = data.get("spec")
+    names = spec.get("names") if isinstance(spec, dict) else None
+    group, kind = (spec.get("group"), names.get("kind")) if isinstance(names, dict) else (None, None)
+    return (group, kind) if isinstance(group, str) and isinstance(kind, str) else None
+
+
 def definition_of(data: Mapping[str, Any], origin: str) -> Definition | None:
     """A CRD's kind and versions, when it names them (a CRD too broken for that defines nothing)."""
-    spec = data.get("spec")
-    if not isinstance(spec, dict):
+    defined = defined_kind(data)
+    if defined is None:
         return None
-    names = spec.get("names")
-    group, kind = spec.get("group"), names.get("kind") if isinstance(names, dict) else None
-    if not isinstance(group, str) or not isinstance(kind, str):
-        return None
+    group, kind = defined
+    spec = data["spec"]
     metadata = data.get("metadata")
     name = metadata.get("name") if isinstance(metadata, dict) else None
     definition = Definition(name if isinstance(name, str) else f"{kind}.{group}", group, kind, origin, data)
