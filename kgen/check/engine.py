@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 from kgen.check.config import CONFIG_NAMES, Config, find_config, load_config, settle_rules
 from kgen.check.crds import load_crd_paths, registry
 from kgen.check.index import ObjectEntry, ObjectIndex, config_keys_only, is_indexed
+from kgen.check.origins import OriginMap, with_origins
 from kgen.check.policy import (
     CompiledPolicy,
     Policy,
@@ -45,6 +46,7 @@ from kgen.check.targets import Context, ObjectTargets, Target
 from kgen.errors import ConfigError, InternalError, KgenError, LoadError
 from kgen.load.discover import STDIN_NAME, Source, discover, read_text
 from kgen.load.gcpause import no_cyclic_gc
+from kgen.load.helm import HelmSources, helm_sources
 from kgen.load.resolve import BOOL, FLOAT, INT, NULL, json_text, resolve_plain
 from kgen.load.yamlload import (
     DEFAULT_LIMITS,
@@ -177,6 +179,7 @@ class FileResult:
     #: schema, validated once every file is read (a CRD may come after its resources); those are in kept too
     crds: list[tuple[Mapping[str, Any], str]] = field(default_factory=list)
     custom: list[ObjectEntry] = field(default_factory=list)
+    helm: tuple[str, HelmSources] | None = None  # its name and `# Source:` comments, when it is helm template output
 
 
 def prepare(options: CheckOptions) -> Setup:
@@ -270,6 +273,9 @@ class FileChecker:
             return result
         if source.path is None:
             result.text = text
+        helm = helm_sources(text)
+        if helm is not None:
+            result.helm = (source.name, helm)
         where = helm_syntax(text)
         if where is not None:
             self.stamp.yaml_invalid(
@@ -563,6 +569,7 @@ class _Merger:
         self.crds: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
         self.custom: list[ObjectEntry] = []
         self.stdin_text: str | None = None
+        self.origins: dict[str, OriginMap] = {}  # source -> where its findings' objects were written
         self.files = self.documents = self.not_kubernetes = self.unknown_kind = 0
 
     def add(self, result: FileResult) -> None:
@@ -576,6 +583,8 @@ class _Merger:
         self.unknown_kind += result.unknown_kind
         if result.text is not None:
             self.stdin_text = result.text
+        if result.helm is not None:
+            self.origins[result.helm[0]] = result.helm[1]
         for key in result.keys:
             self.index.add_key(key)
         for entry in result.indexed:
@@ -689,7 +698,7 @@ class _Merger:
             return None  # changed since it was read: fall back to the object's start
 
     def result(self, fail_on: str) -> CheckResult:
-        findings = tuple(sorted(self.findings, key=Finding.sort_key))
+        findings = tuple(sorted(with_origins(self.findings, self.origins), key=Finding.sort_key))
         counts = {severity: 0 for severity in ("error", "warning", "info")}
         for finding in findings:
             if not finding.suppressed:

@@ -59,6 +59,9 @@ class Finding:
     #: chart's template (``# Source: chart/templates/x.yaml``), a kustomization's resource file; "" if none.
     origin: str = ""
     origin_line: int = 0  # the line in ``origin`` where known, else 0
+    #: True when ``origin_line`` counts the lines of the document as the tool rendered it (a Helm template:
+    #: line 1 is the first after its ``# Source:`` comment), not the lines of the ``origin`` file itself.
+    origin_rendered: bool = False
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)

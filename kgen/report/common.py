@@ -69,6 +69,19 @@ def location(finding: Finding) -> str:
     return f"{finding.file}:{finding.line}:{finding.column}"
 
 
+def origin_text(finding: Finding) -> str:
+    """Where the object was written, when a tool rendered what was checked: ``from
+    shop/templates/web.yaml, rendered line 14`` (a Helm template's output, counted from its
+    ``# Source:`` comment), ``from base/web.yaml:9`` (a file's own line); empty without an origin."""
+    if not finding.origin:
+        return ""
+    if finding.origin_line <= 0:
+        return f"from {finding.origin}"
+    if finding.origin_rendered:
+        return f"from {finding.origin}, rendered line {finding.origin_line}"
+    return f"from {finding.origin}:{finding.origin_line}"
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 

@@ -3,6 +3,10 @@
     k8s/app.yaml:12:9: error memory-limits-missing Container has no memory limit [Deployment shop/web, container web]
         fix: Set resources.limits.memory on every container.
 
+A finding in rendered output says where its object was written, after the
+context: ``(from shop/templates/web.yaml, rendered line 14)`` for ``helm
+template`` output, ``(from base/web.yaml:9)`` for a kustomization's resource.
+
 Files follow one another in the order of the findings (sorted), separated by a
 blank line; the summary line comes last. Every line starts with
 ``path:line:col`` so terminals and editors can jump to it. Control characters
@@ -17,7 +21,7 @@ from itertools import groupby
 from kgen.check.result import CheckResult, Finding
 
 from kgen.report.base import ReportOptions
-from kgen.report.common import context, escape_unsafe, location, summary_line, visible
+from kgen.report.common import context, escape_unsafe, location, origin_text, summary_line, visible
 
 INDENT = "    "
 _STYLES = {
@@ -62,6 +66,9 @@ def _finding(finding: Finding, paint: _Paint) -> str:
         first,
     ]
     head.append(escape_unsafe(context(finding), one_line=True))
+    origin = origin_text(finding)
+    if origin:
+        head.append(paint(f"({escape_unsafe(origin, one_line=True)})", "muted"))
     if finding.suppressed:
         head.append(paint("(suppressed)", "muted"))
     lines = [" ".join(part for part in head if part)]
