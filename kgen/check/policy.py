@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # the rule API's types; targets.py imports this module
 from kgen.resources import data_dir, load_schema
 
 TARGETS = ("Object", "PodSpec", "Container")
+#: Where docs/rules.md is published; a built-in rule's section is ``#<rule-id>`` (the
+#: heading ``## <rule-id>`` that ``kgen rules --format markdown`` writes). SARIF helpUri.
+RULES_DOC_URL = "https://kgen.dev/docs/rules.md"
 _LOGIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -132,6 +135,7 @@ class Policy:
             description=self.description,
             rationale=self.rationale,
             remediation=self.remediation,
+            help_uri=f"{RULES_DOC_URL}#{self.id}" if self.shipped else "",
             tags=self.tags,
         )
 

@@ -1,43 +1,58 @@
 """SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps).
 
 - ``tool.driver.rules`` lists every rule that ran, sorted by id, so a rule's
-  ``ruleIndex`` depends only on the rule set, not on what was found.
-- Locations: relative paths as given (leading ``./`` dropped), percent-encoded
-  into a URI reference under ``%SRCROOT%``; absolute paths become ``file://``
-  URIs; ``<stdin>`` becomes ``stdin``. No region when the line is unknown (0).
-- ``partialFingerprints["kgenFinding/v1"]`` hashes rule, file, object (kind,
-  namespace, name; not apiVersion, so a version migration keeps the finding)
-  and field path, never line numbers, plus an occurrence number (``:1``,
-  ``:2``) for findings that hash alike, as GitHub's own line hash does.
-- Suppressed findings (only with ``show_suppressed``) carry an ``inSource``
-  suppression: the engine suppresses only through the object's annotation.
+  ``ruleIndex`` depends only on the rule set, not on what was found. A built-in
+  rule's ``helpUri`` is its section of docs/rules.md (``RuleInfo.help_uri``).
+- Locations: a file under the repository root (``ReportOptions.root``) is a
+  percent-encoded path relative to it under ``uriBaseId: %SRCROOT%``, and
+  ``run.originalUriBaseIds`` gives ``%SRCROOT%`` as the root's ``file://`` URI (ending
+  in ``/``); a file outside the root is an absolute ``file://`` URI with no base;
+  ``<stdin>`` is ``stdin``. Without a root (``ReportOptions()``) relative names stay as
+  given under ``%SRCROOT%`` and no ``originalUriBaseIds`` is written. No region when
+  the line is unknown (0).
+- A finding whose object was written elsewhere before it was rendered (``origin``:
+  a Helm template, a kustomization's resource file) points at the origin (its line
+  when known, no column); the rendered file's place is ``relatedLocations[0]``.
+- ``partialFingerprints["kgenFinding/v1"]``: ``hash:occurrence`` from
+  ``common.fingerprint_keys`` (rule, repository path of the place, object, field
+  path; never line numbers), so an alert survives lines moving and kgen running
+  in another folder of the repository.
+- ``run.automationDetails.id`` is ``kgen/check/``: the category code scanning files the
+  alerts under, the same on every run (no run id: the output holds no clock).
+- ``invocations[0].properties.configFile``: the ``.kgen.yaml`` applied, as an
+  artifact location like the results' (null: defaults only).
+- Suppressed findings (only with ``show_suppressed``) carry a suppression whose
+  justification is ``Finding.suppressed_by``: ``kind: external`` for an exemption in
+  the config file, ``inSource`` for an annotation or a comment in the manifest.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
 from kgen.check.result import CheckResult, Finding, RuleInfo
 
 from kgen.report.base import ReportOptions
+from kgen.report.common import STDIN, absolute_path, fingerprint_keys, place, repository_path
 from kgen.report.jsontext import dumps
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
-STDIN = "<stdin>"
 FINGERPRINT_KEY = "kgenFinding/v1"
+AUTOMATION_ID = "kgen/check/"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-SUPPRESSION_JUSTIFICATION = "Suppressed by the kgen.dev/ignore annotation on the object."
+SUPPRESSED_BY_ANNOTATION = "annotation kgen.dev/ignore"
+EXEMPTION = "exemption "  # how Finding.suppressed_by starts for an entry of the config file's exemptions
+RENDERED = "The object as rendered, where kgen checked it."
 
 
 def report(result: CheckResult, options: ReportOptions) -> str:
     rules = [result.rules[rule_id] for rule_id in sorted(result.rules)]
     index = {rule.id: position for position, rule in enumerate(rules)}
-    pairs = zip(result.findings, fingerprints(result.findings))
-    run = {
+    pairs = zip(result.findings, fingerprints(result.findings, options))
+    config = artifact_location(result.config_file, options) if result.config_file else None
+    run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "kgen",
@@ -45,14 +60,17 @@ def report(result: CheckResult, options: ReportOptions) -> str:
                 "rules": [rule_descriptor(rule) for rule in rules],
             }
         },
-        "invocations": [{"executionSuccessful": True}],
-        "columnKind": "unicodeCodePoints",
-        "results": [
-            sarif_result(finding, index, fingerprint)
-            for finding, fingerprint in pairs
-            if options.show_suppressed or not finding.suppressed
-        ],
+        "invocations": [{"executionSuccessful": True, "properties": {"configFile": config}}],
+        "automationDetails": {"id": AUTOMATION_ID},
     }
+    if options.root:
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": directory_uri(options.root)}}
+    run["columnKind"] = "unicodeCodePoints"
+    run["results"] = [
+        sarif_result(finding, index, fingerprint, options)
+        for finding, fingerprint in pairs
+        if options.show_suppressed or not finding.suppressed
+    ]
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return dumps(document, indent=2) + "\n"
 
@@ -88,30 +106,35 @@ def _help(rule: RuleInfo) -> dict[str, str]:
     }
 
 
-def sarif_result(finding: Finding, index: dict[str, int], fingerprint: str) -> dict[str, Any]:
+def sarif_result(finding: Finding, index: dict[str, int], fingerprint: str, options: ReportOptions = ReportOptions()) -> dict[str, Any]:
     entry: dict[str, Any] = {"ruleId": finding.rule}
     if finding.rule in index:
         entry["ruleIndex"] = index[finding.rule]
     entry["level"] = LEVELS[finding.severity]
     entry["message"] = {"text": finding.message or finding.rule}
-    entry["locations"] = [_location(finding)]
+    entry["locations"] = [_location(finding, options)]
+    if finding.origin:
+        rendered = _physical(finding.file, finding.line, finding.column, options)
+        entry["relatedLocations"] = [{"id": 1, "physicalLocation": rendered, "message": {"text": RENDERED}}]
     entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
     properties = {key: value for key, value in (("fieldPath", finding.path), ("container", finding.container)) if value}
     if properties:
         entry["properties"] = properties
     if finding.suppressed:
-        entry["suppressions"] = [{"kind": "inSource", "justification": SUPPRESSION_JUSTIFICATION}]
+        entry["suppressions"] = [suppression(finding)]
     return entry
 
 
-def _location(finding: Finding) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": artifact_location(finding.file)}
-    if finding.line > 0:
-        region = {"startLine": finding.line}
-        if finding.column > 0:
-            region["startColumn"] = finding.column
-        physical["region"] = region
-    location: dict[str, Any] = {"physicalLocation": physical}
+def suppression(finding: Finding) -> dict[str, str]:
+    """``external`` for an exemption kept in the config file, ``inSource`` for one in the manifest."""
+    said = finding.suppressed_by or SUPPRESSED_BY_ANNOTATION
+    kind = "external" if said.startswith(EXEMPTION) else "inSource"
+    return {"kind": kind, "justification": f"Suppressed by {said}"}
+
+
+def _location(finding: Finding, options: ReportOptions) -> dict[str, Any]:
+    file, line, column = place(finding)
+    location: dict[str, Any] = {"physicalLocation": _physical(file, line, column, options)}
     ref = finding.object
     if ref.kind:
         qualified = "/".join(part for part in (ref.namespace, ref.kind, ref.name) if part)
@@ -119,15 +142,35 @@ def _location(finding: Finding) -> dict[str, Any]:
     return location
 
 
-def artifact_location(file: str) -> dict[str, str]:
-    """A valid URI reference for a file name as given on the command line."""
+def _physical(file: str, line: int, column: int, options: ReportOptions) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": artifact_location(file, options)}
+    if line > 0:
+        region = {"startLine": line}
+        if column > 0:
+            region["startColumn"] = column
+        physical["region"] = region
+    return physical
+
+
+def artifact_location(file: str, options: ReportOptions = ReportOptions()) -> dict[str, str]:
+    """A valid URI reference for a file name as given on the command line: relative to
+    the repository root under ``%SRCROOT%`` when it is under it, else an absolute file URI."""
     if file == STDIN:
         return {"uri": "stdin"}
-    if file.startswith("/"):
-        return {"uri": "file://" + _encode(file)}
-    while file.startswith("./"):
-        file = file[2:].lstrip("/")
-    return {"uri": _encode(file), "uriBaseId": SRCROOT}
+    relative = repository_path(file, options)
+    if relative is None:
+        return {"uri": file_uri(absolute_path(file, options))}
+    return {"uri": _encode(relative), "uriBaseId": SRCROOT}
+
+
+def file_uri(path: str) -> str:
+    """``/a b/c`` -> ``file:///a%20b/c``."""
+    return "file://" + _encode(path)
+
+
+def directory_uri(path: str) -> str:
+    """A folder's ``file://`` URI, ending in ``/`` as a base URI must."""
+    return file_uri(path.rstrip("/") + "/")
 
 
 def _encode(path: str) -> str:
@@ -137,23 +180,6 @@ def _encode(path: str) -> str:
         return quote(path, safe="/", errors="surrogatepass")
 
 
-def fingerprints(findings: tuple[Finding, ...]) -> list[str]:
-    """A stable id per finding that survives lines moving; ``hash:occurrence``.
-
-    Computed over all findings, suppressed or not, so the occurrence numbers do
-    not depend on ``show_suppressed``.
-    """
-    seen: Counter[str] = Counter()
-    values = []
-    for finding in findings:
-        digest = _digest(finding)
-        seen[digest] += 1
-        values.append(f"{digest}:{seen[digest]}")
-    return values
-
-
-def _digest(finding: Finding) -> str:
-    ref = finding.object
-    parts = (finding.rule, finding.file, ref.kind, ref.namespace, ref.name, finding.path)
-    text = "\0".join(parts).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(text).hexdigest()[:32]
+def fingerprints(findings: tuple[Finding, ...], options: ReportOptions = ReportOptions()) -> list[str]:
+    """``hash:occurrence`` per finding (see ``common.fingerprint_keys``)."""
+    return [f"{digest}:{occurrence}" for digest, occurrence in fingerprint_keys(findings, options)]

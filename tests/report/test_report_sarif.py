@@ -15,7 +15,7 @@ from kgen.check.result import CheckResult, Finding
 from kgen.report.base import ReportOptions
 from kgen.report.sarif import artifact_location, pascal_case, report
 
-from tests.report.report_factory import APP, RULES, WEB, make_result
+from tests.report.report_factory import APP, FINDINGS, RULES, WEB, make_result
 
 # RFC 3986 URI-reference characters, with "%" only as the start of an escape.
 URI_REFERENCE = re.compile(r"^(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-F]{2})*$")
@@ -28,13 +28,14 @@ def validator(sarif_schema_path: Path) -> Draft4Validator:
     return Draft4Validator(schema)
 
 
-def sarif(result: CheckResult, show_suppressed: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(report(result, ReportOptions(show_suppressed=show_suppressed)))
+def sarif(result: CheckResult, show_suppressed: bool = False, root: str = "", cwd: str = "") -> dict[str, Any]:
+    options = ReportOptions(show_suppressed=show_suppressed, root=root, cwd=cwd)
+    data: dict[str, Any] = json.loads(report(result, options))
     return data
 
 
-def results(result: CheckResult, show_suppressed: bool = False) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = sarif(result, show_suppressed)["runs"][0]["results"]
+def results(result: CheckResult, show_suppressed: bool = False, root: str = "", cwd: str = "") -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = sarif(result, show_suppressed, root, cwd)["runs"][0]["results"]
     return found
 
 
@@ -49,7 +50,9 @@ def test_no_findings_is_valid_with_all_rules(validator: Draft4Validator, clean: 
     assert list(validator.iter_errors(data)) == []
     run = data["runs"][0]
     assert run["results"] == []
-    assert run["invocations"] == [{"executionSuccessful": True}]
+    assert run["invocations"] == [{"executionSuccessful": True, "properties": {"configFile": None}}]
+    assert run["automationDetails"] == {"id": "kgen/check/"}
+    assert "originalUriBaseIds" not in run  # no root given: paths stay as given
     assert len(run["tool"]["driver"]["rules"]) == len(RULES)
 
 
@@ -127,8 +130,7 @@ def test_suppressions_only_with_show_suppressed(sample: CheckResult) -> None:
     assert all("suppressions" not in r for r in results(sample))
     shown = [r for r in results(sample, show_suppressed=True) if "suppressions" in r]
     assert [r["properties"]["container"] for r in shown] == ["sidecar"]
-    assert shown[0]["suppressions"][0]["kind"] == "inSource"
-    assert shown[0]["suppressions"][0]["justification"]
+    assert shown[0]["suppressions"] == [{"kind": "inSource", "justification": "Suppressed by annotation kgen.dev/ignore"}]
 
 
 def fingerprint(entry: dict[str, Any]) -> str:
@@ -162,3 +164,150 @@ def test_findings_that_hash_alike_are_numbered() -> None:
 def test_pascal_case() -> None:
     assert pascal_case("memory-limits-missing") == "MemoryLimitsMissing"
     assert pascal_case("pdb-blocks-eviction") == "PdbBlocksEviction"
+
+
+# --- paths from the repository root, origins, config, suppressions, rule help --------------
+
+
+def uris(data: dict[str, Any]) -> list[dict[str, str]]:
+    return [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in data["runs"][0]["results"]]
+
+
+def test_paths_are_relative_to_the_repository_root_from_any_folder(validator: Draft4Validator) -> None:
+    files = ("k8s/a b.yaml", "../base/app.yaml", "/repo/deploy/abs.yaml", "/elsewhere/x.yaml", "../../up.yaml", "<stdin>")
+    found = tuple(dataclasses.replace(FINDINGS[2], file=file, line=n + 1) for n, file in enumerate(files))
+    data = sarif(make_result(findings=found), root="/repo", cwd="/repo/deploy")
+    assert list(validator.iter_errors(data)) == []
+    assert data["runs"][0]["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///repo/"}}
+    by_line = {r["locations"][0]["physicalLocation"]["region"]["startLine"]: r for r in data["runs"][0]["results"]}
+    assert [by_line[n + 1]["locations"][0]["physicalLocation"]["artifactLocation"] for n in range(len(files))] == [
+        {"uri": "deploy/k8s/a%20b.yaml", "uriBaseId": "%SRCROOT%"},
+        {"uri": "base/app.yaml", "uriBaseId": "%SRCROOT%"},
+        {"uri": "deploy/abs.yaml", "uriBaseId": "%SRCROOT%"},
+        {"uri": "file:///elsewhere/x.yaml"},
+        {"uri": "file:///up.yaml"},
+        {"uri": "stdin"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("root", "base"),
+    [("/repo", "file:///repo/"), ("/my repo/ü", "file:///my%20repo/%C3%BC/"), ("/", "file:///")],
+)
+def test_the_root_is_a_file_uri_ending_in_a_slash(root: str, base: str, sample: CheckResult) -> None:
+    run = sarif(sample, root=root, cwd=root)["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": base}}
+    assert not any(location["uri"].startswith("file:") for location in uris(sarif(sample, root=root, cwd=root)))
+
+
+def test_the_config_file_applied_is_named(validator: Draft4Validator, sample: CheckResult) -> None:
+    for config, location in (
+        (".kgen.yaml", {"uri": "deploy/.kgen.yaml", "uriBaseId": "%SRCROOT%"}),
+        ("/repo/ci/kgen config.yaml", {"uri": "ci/kgen%20config.yaml", "uriBaseId": "%SRCROOT%"}),
+        ("/etc/kgen.yaml", {"uri": "file:///etc/kgen.yaml"}),
+    ):
+        data = sarif(dataclasses.replace(sample, config_file=config), root="/repo", cwd="/repo/deploy")
+        assert list(validator.iter_errors(data)) == []
+        assert data["runs"][0]["invocations"] == [{"executionSuccessful": True, "properties": {"configFile": location}}]
+
+
+@pytest.mark.parametrize(
+    ("suppressed_by", "kind"),
+    [
+        ("annotation kgen.dev/ignore", "inSource"),
+        ("comment kgen:ignore at k8s/app.yaml:19: runs the node agent", "inSource"),
+        ("exemption .kgen.yaml:12: vendor chart, tracked in OPS-1", "external"),
+        ("", "inSource"),
+    ],
+)
+def test_suppressions_say_what_suppressed_them(validator: Draft4Validator, suppressed_by: str, kind: str) -> None:
+    finding = dataclasses.replace(FINDINGS[3], suppressed=True, suppressed_by=suppressed_by)
+    data = sarif(make_result(findings=(finding,)), show_suppressed=True)
+    assert list(validator.iter_errors(data)) == []
+    justification = f"Suppressed by {suppressed_by or 'annotation kgen.dev/ignore'}"
+    assert data["runs"][0]["results"][0]["suppressions"] == [{"kind": kind, "justification": justification}]
+
+
+def test_a_result_points_at_the_origin_and_keeps_the_rendered_place(validator: Draft4Validator) -> None:
+    helm = dataclasses.replace(FINDINGS[3], file="<stdin>", line=140, column=13, origin="chart/templates/deployment.yaml")
+    kustomize = dataclasses.replace(FINDINGS[2], file="/repo/build/all.yaml", line=8, column=3, origin="../base/deploy.yaml", origin_line=7)
+    data = sarif(make_result(findings=(helm, kustomize)), root="/repo", cwd="/repo/overlays")
+    assert list(validator.iter_errors(data)) == []
+    second, first = data["runs"][0]["results"]  # sorted by the checked file: "/repo/..." before "<stdin>"
+    assert (first["ruleId"], second["ruleId"]) == ("privileged-container", "replicas-single")
+    assert first["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "overlays/chart/templates/deployment.yaml", "uriBaseId": "%SRCROOT%"}
+    }
+    assert first["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "shop/Deployment/web"
+    assert first["relatedLocations"] == [
+        {
+            "id": 1,
+            "physicalLocation": {"artifactLocation": {"uri": "stdin"}, "region": {"startLine": 140, "startColumn": 13}},
+            "message": {"text": "The object as rendered, where kgen checked it."},
+        }
+    ]
+    assert second["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "base/deploy.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 7},
+    }
+    assert second["relatedLocations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "build/all.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 8, "startColumn": 3},
+    }
+    assert all("relatedLocations" not in r for r in results(make_result()))
+
+
+def test_fingerprints_follow_the_repository_path_not_the_folder_kgen_ran_in() -> None:
+    here = dataclasses.replace(FINDINGS[3], file="deploy/k8s/app.yaml")
+    there = dataclasses.replace(FINDINGS[3], file="k8s/app.yaml")
+    at_root = [fingerprint(r) for r in results(make_result(findings=(here,)), root="/repo", cwd="/repo")]
+    below = [fingerprint(r) for r in results(make_result(findings=(there,)), root="/repo", cwd="/repo/deploy")]
+    assert at_root == below
+    other = [fingerprint(r) for r in results(make_result(findings=(there,)), root="/repo", cwd="/repo")]
+    assert other != at_root
+
+
+def test_built_in_rules_link_their_section_of_the_rules_page() -> None:
+    from kgen.check.docs import rules_markdown
+    from kgen.check.policy import RULES_DOC_URL, builtin_policy_dir, load_policy_dirs
+
+    policies = load_policy_dirs([builtin_policy_dir()])
+    page = rules_markdown(policies).splitlines()
+    for policy in policies:
+        uri = policy.info().help_uri
+        assert uri == f"{RULES_DOC_URL}#{policy.id}"
+        assert f"## {policy.id}" in page  # the heading whose anchor is the rule id
+        assert re.fullmatch(r"[a-z0-9-]+", policy.id)  # so the anchor is the id itself
+    assert RULES_DOC_URL.startswith("https://") and RULES_DOC_URL.endswith("/docs/rules.md")
+    custom = dataclasses.replace(policies[0], shipped=False)
+    assert custom.info().help_uri == ""
+    descriptor = next(r for r in sarif(make_result())["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "replicas-single")
+    assert "helpUri" not in descriptor  # a rule without a page gets no link
+
+
+def test_kgen_check_sarif_from_a_subfolder_of_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, validator: Draft4Validator
+) -> None:
+    from click.testing import CliRunner
+
+    from kgen.cli import cli
+
+    (tmp_path / ".git").write_text("gitdir: ../.git/worktrees/x\n", encoding="utf-8")  # a linked worktree
+    deploy = tmp_path / "deploy"
+    deploy.mkdir()
+    (deploy / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tools\nspec:\n  containers:\n    - name: tools\n      image: busybox:latest\n",
+        encoding="utf-8",
+    )
+    (tmp_path / ".kgen.yaml").write_text("failOn: error\n", encoding="utf-8")
+    monkeypatch.chdir(deploy)
+    result = CliRunner().invoke(cli, ["check", "pod.yaml", "--format", "sarif"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(validator.iter_errors(data)) == []
+    run = data["runs"][0]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.as_uri() + "/"}}
+    assert {(a["uri"], a.get("uriBaseId")) for a in uris(data)} == {("deploy/pod.yaml", "%SRCROOT%")}
+    assert run["invocations"][0]["properties"]["configFile"] == {"uri": ".kgen.yaml", "uriBaseId": "%SRCROOT%"}
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert rules["image-tag-mutable"]["helpUri"].endswith("/docs/rules.md#image-tag-mutable")
