@@ -47,6 +47,7 @@ from kgen.errors import ConfigError, InternalError, KgenError, LoadError
 from kgen.load.discover import STDIN_NAME, Source, discover, read_text
 from kgen.load.gcpause import no_cyclic_gc
 from kgen.load.helm import HelmSources, helm_sources
+from kgen.load.kustomize import KustomizePatches
 from kgen.load.resolve import BOOL, FLOAT, INT, NULL, json_text, resolve_plain
 from kgen.load.yamlload import (
     DEFAULT_LIMITS,
@@ -208,12 +209,15 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     if fail_on not in (*SEVERITY_RANK, "never"):
         raise KgenError(f"fail-on {fail_on!r} is not one of error, warning, info, never")
     crd_files = load_crd_paths((*setup.config.crds, *options.crd_paths), options.limits) if checker.schemas else []
-    sources = (s for s in discover(options.paths, setup.config.exclude) if not is_config_file(s))
+    listed = [s for s in discover(options.paths, setup.config.exclude) if not is_config_file(s)]
+    patches = KustomizePatches.of(listed)  # kustomize patches are pieces of objects: skipped, counted
+    sources = [s for s in listed if not patches.skips(s)]
     merger = _Merger(checker, options.collect_objects)
     for result in _check_all(checker, setup, sources, options.jobs):
         merger.add(result)
         if progress is not None:
             progress(merger.files)
+    merger.kustomize_patches = patches.skipped
     merger.check_custom(crd_files)
     merger.check_cross()
     return merger.result(fail_on)
@@ -570,6 +574,7 @@ class _Merger:
         self.custom: list[ObjectEntry] = []
         self.stdin_text: str | None = None
         self.origins: dict[str, OriginMap] = {}  # source -> where its findings' objects were written
+        self.kustomize_patches = 0
         self.files = self.documents = self.not_kubernetes = self.unknown_kind = 0
 
     def add(self, result: FileResult) -> None:
@@ -709,6 +714,7 @@ class _Merger:
             objects=self.objects,
             skipped_not_kubernetes=self.not_kubernetes,
             skipped_unknown_kind=self.unknown_kind,
+            skipped_kustomize_patches=self.kustomize_patches,
             suppressed=sum(1 for f in findings if f.suppressed),
             by_severity=counts,
         )

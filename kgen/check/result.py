@@ -85,6 +85,7 @@ class Summary:
     objects: int = 0
     skipped_not_kubernetes: int = 0
     skipped_unknown_kind: int = 0
+    skipped_kustomize_patches: int = 0  # files a kustomization lists as patches (not objects; not in files)
     suppressed: int = 0
     by_severity: Mapping[str, int] = field(default_factory=dict)
 

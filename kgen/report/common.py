@@ -18,11 +18,20 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 _UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 STDIN = "<stdin>"
+#: What suppressed a finding that does not say (the object's annotation, the first way kgen had).
+SUPPRESSED_BY_ANNOTATION = "annotation kgen.dev/ignore"
 
 
 def visible(result: CheckResult, options: ReportOptions) -> tuple[Finding, ...]:
     """The findings to report: all of them with show_suppressed, else the active ones."""
     return result.findings if options.show_suppressed else result.active
+
+
+def suppressed_by(finding: Finding) -> str | None:
+    """What suppressed the finding, for a reader; None when it is not suppressed."""
+    if not finding.suppressed:
+        return None
+    return finding.suppressed_by or SUPPRESSED_BY_ANNOTATION
 
 
 def is_failure(finding: Finding, fail_on: str) -> bool:
@@ -103,6 +112,11 @@ def summary_line(result: CheckResult) -> str:
 
 def nothing_checked(summary: Summary) -> str | None:
     """``nothing checked: ...`` when the run read no manifest file or found no Kubernetes object."""
+    if summary.files == 0 and summary.skipped_kustomize_patches:
+        return (
+            f"nothing checked: {_patches(summary.skipped_kustomize_patches)} skipped, and no other manifest file "
+            "(check what the kustomization builds with --kustomize DIR)"
+        )
     if summary.files == 0:
         return "nothing checked: no manifest file (.yaml, .yml, .json) in the paths given, or every one is excluded"
     if summary.objects == 0:
@@ -128,9 +142,15 @@ def _extras(summary: Summary) -> list[str]:
         )
         if count
     ]
+    if summary.skipped_kustomize_patches:
+        skipped.append(_patches(summary.skipped_kustomize_patches))
     if skipped:
         extras.append(f"skipped: {', '.join(skipped)}")
     return extras
+
+
+def _patches(count: int) -> str:
+    return plural(count, "kustomize patch", "kustomize patches")
 
 
 # --- where a finding is, for tools that open the repository's files ---------------
