@@ -29,11 +29,10 @@ from typing import Any
 from kgen.check.result import CheckResult, Finding
 
 from kgen.report.base import ReportOptions
-from kgen.report.common import STDIN, absolute_path, context, fingerprint_keys, place, repository_path
+from kgen.report.common import STDIN, absolute_path, context, fingerprint_keys, place, repository_path, suppressed_by
 from kgen.report.jsontext import dumps
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
-SUPPRESSED_BY_ANNOTATION = "annotation kgen.dev/ignore"
 
 
 def report(result: CheckResult, options: ReportOptions) -> str:
@@ -54,7 +53,7 @@ def issue(finding: Finding, fingerprint: str, options: ReportOptions) -> dict[st
     file, line, _ = place(finding)
     description = " ".join(part for part in (finding.message or finding.rule, context(finding)) if part)
     if finding.suppressed:
-        description += f" (suppressed: {finding.suppressed_by or SUPPRESSED_BY_ANNOTATION})"
+        description += f" (suppressed: {suppressed_by(finding)})"
     return {
         "description": description,
         "check_name": finding.rule,

@@ -1,10 +1,19 @@
-"""Machine-readable JSON: ``{"findings": [...], "summary": {...}}``.
+"""Machine-readable JSON: ``{"config": ..., "findings": [...], "summary": {...}}``.
 
-Keys come in a fixed order (not sorted) so the output reads top-down and
-diffs cleanly; ``container`` is null when the finding is not about one.
+Keys come in a fixed order (not sorted) and every key is always there, so the
+output reads top-down, diffs cleanly and a reader need not test for a key:
+
+- ``config``: the ``.kgen.yaml`` applied, as given or found; null for defaults only.
+- per finding: ``origin`` is ``{"file", "line"}`` where the object was written before a
+  tool rendered it (a Helm template, a kustomization's resource file; ``line`` 0 when
+  unknown), null when it was checked where it was written; ``container`` null when the
+  finding is not about one; ``suppressedBy`` says what suppressed it
+  (``annotation kgen.dev/ignore``, ``exemption .kgen.yaml:12: <reason>``, ``comment
+  kgen:ignore at <file>:<line>: <reason>``), null when it is not suppressed.
+
 Suppressed findings appear only with ``show_suppressed``; the summary counts
 them either way. Non-ASCII is written as ``\\u`` escapes, so the bytes are
-the same whatever encoding the output goes through.
+the same whatever encoding the output goes through. File names stay as given.
 """
 
 from __future__ import annotations
@@ -15,11 +24,12 @@ from kgen.check.result import SEVERITIES, CheckResult, Finding, Summary
 
 from kgen.report.base import ReportOptions
 from kgen.report.jsontext import dumps
-from kgen.report.common import visible
+from kgen.report.common import suppressed_by, visible
 
 
 def report(result: CheckResult, options: ReportOptions) -> str:
     document = {
+        "config": result.config_file,
         "findings": [finding_dict(finding) for finding in visible(result, options)],
         "summary": summary_dict(result),
     }
@@ -35,6 +45,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "file": finding.file,
         "line": finding.line,
         "column": finding.column,
+        "origin": {"file": finding.origin, "line": finding.origin_line} if finding.origin else None,
         "object": {
             "apiVersion": ref.api_version,
             "kind": ref.kind,
@@ -45,6 +56,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "path": finding.path,
         "remediation": finding.remediation,
         "suppressed": finding.suppressed,
+        "suppressedBy": suppressed_by(finding),
     }
 
 

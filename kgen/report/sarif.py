@@ -34,7 +34,7 @@ from urllib.parse import quote
 from kgen.check.result import CheckResult, Finding, RuleInfo
 
 from kgen.report.base import ReportOptions
-from kgen.report.common import STDIN, absolute_path, fingerprint_keys, place, repository_path
+from kgen.report.common import STDIN, absolute_path, fingerprint_keys, place, repository_path, suppressed_by
 from kgen.report.jsontext import dumps
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -42,7 +42,6 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "kgenFinding/v1"
 AUTOMATION_ID = "kgen/check/"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-SUPPRESSED_BY_ANNOTATION = "annotation kgen.dev/ignore"
 EXEMPTION = "exemption "  # how Finding.suppressed_by starts for an entry of the config file's exemptions
 RENDERED = "The object as rendered, where kgen checked it."
 
@@ -127,7 +126,7 @@ def sarif_result(finding: Finding, index: dict[str, int], fingerprint: str, opti
 
 def suppression(finding: Finding) -> dict[str, str]:
     """``external`` for an exemption kept in the config file, ``inSource`` for one in the manifest."""
-    said = finding.suppressed_by or SUPPRESSED_BY_ANNOTATION
+    said = suppressed_by(finding) or ""
     kind = "external" if said.startswith(EXEMPTION) else "inSource"
     return {"kind": kind, "justification": f"Suppressed by {said}"}
 

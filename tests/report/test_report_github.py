@@ -22,7 +22,7 @@ kgen: 2 errors, 2 warnings, 1 info in 5 files (4 objects; 1 suppressed; skipped:
 SUPPRESSED = (
     "::notice file=k8s/app.yaml,line=22,col=11,title=memory-limits-missing (suppressed)::"
     'Container "sidecar" has no memory limit [Deployment shop/web, container sidecar]'
-    "%0Afix: Set resources.limits.memory on every container.\n"
+    "%0Afix: Set resources.limits.memory on every container.%0Asuppressed by: annotation kgen.dev/ignore\n"
 )
 
 
@@ -56,3 +56,30 @@ def test_unknown_position_leaves_line_and_col_out() -> None:
     finding = Finding("yaml-invalid", "error", "empty", "a,b.yaml", 0, 0)
     assert command(finding) == "::error file=a%2Cb.yaml,title=yaml-invalid::empty"
     assert report(make_result(findings=(finding,)), ReportOptions()).startswith(command(finding) + "\n")
+
+
+def test_a_suppressed_finding_says_what_suppressed_it(sample: CheckResult) -> None:
+    finding = dataclasses.replace(sample.findings[2], suppressed=True, suppressed_by="exemption .kgen.yaml:12: vendor chart, OPS-1")
+    assert command(finding).endswith("[Deployment shop/web]%0Asuppressed by: exemption .kgen.yaml:12: vendor chart, OPS-1")
+
+
+def test_files_are_relative_to_the_repository_root(sample: CheckResult) -> None:
+    finding = sample.findings[2]  # k8s/app.yaml:8:3
+    below = ReportOptions(root="/repo", cwd="/repo/deploy")
+    assert command(finding, below).startswith("::notice file=deploy/k8s/app.yaml,line=8,col=3,")
+    outside = dataclasses.replace(finding, file="../../elsewhere/app.yaml")
+    assert command(outside, below).startswith("::notice file=/elsewhere/app.yaml,line=8,col=3,")
+    assert command(dataclasses.replace(finding, file="./k8s/app.yaml")).startswith("::notice file=k8s/app.yaml,")
+
+
+def test_a_finding_in_rendered_output_points_at_its_origin(sample: CheckResult) -> None:
+    helm = dataclasses.replace(sample.findings[3], file="<stdin>", line=140, column=13, origin="chart/templates/deployment.yaml")
+    assert command(helm) == (
+        "::error file=chart/templates/deployment.yaml,title=privileged-container::"
+        'Container "web" runs privileged: <true> & root [Deployment shop/web, container web]'
+        "%0Afix: Set securityContext.privileged to false.%0Arendered at: <stdin>:140:13"
+    )
+    mapped = dataclasses.replace(helm, file="build/all.yaml", origin="base/deploy.yaml", origin_line=7)
+    line = command(mapped, ReportOptions(root="/repo", cwd="/repo/overlays"))
+    assert line.startswith("::error file=overlays/base/deploy.yaml,line=7,title=privileged-container::")
+    assert line.endswith("%0Arendered at: build/all.yaml:140:13")

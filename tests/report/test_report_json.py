@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from kgen.check.result import CheckResult, Finding
@@ -28,6 +29,7 @@ TWO = (
 
 GOLDEN = """\
 {
+  "config": null,
   "findings": [
     {
       "rule": "memory-limits-missing",
@@ -36,6 +38,7 @@ GOLDEN = """\
       "file": "<stdin>",
       "line": 12,
       "column": 11,
+      "origin": null,
       "object": {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -45,7 +48,8 @@ GOLDEN = """\
       "container": "api",
       "path": "spec.template.spec.containers[0].resources",
       "remediation": "Set resources.limits.memory on every container.",
-      "suppressed": false
+      "suppressed": false,
+      "suppressedBy": null
     },
     {
       "rule": "yaml-invalid",
@@ -54,6 +58,7 @@ GOLDEN = """\
       "file": "broken.yaml",
       "line": 3,
       "column": 5,
+      "origin": null,
       "object": {
         "apiVersion": "",
         "kind": "",
@@ -63,7 +68,8 @@ GOLDEN = """\
       "container": null,
       "path": "",
       "remediation": "Fix the YAML syntax.",
-      "suppressed": false
+      "suppressed": false,
+      "suppressedBy": null
     }
   ],
   "summary": {
@@ -94,11 +100,13 @@ FINDING_KEYS = [
     "file",
     "line",
     "column",
+    "origin",
     "object",
     "container",
     "path",
     "remediation",
     "suppressed",
+    "suppressedBy",
 ]
 
 
@@ -134,3 +142,24 @@ def test_no_findings(clean: CheckResult) -> None:
     assert data["summary"]["bySeverity"] == {"error": 0, "warning": 0, "info": 0}
     assert data["summary"]["failed"] is False
     assert data["summary"]["objects"] == 2
+
+
+def test_config_origin_and_what_suppressed_a_finding() -> None:
+    rendered = dataclasses.replace(TWO[0], origin="chart/templates/deployment.yaml", origin_line=0)
+    mapped = dataclasses.replace(TWO[1], origin="base/deploy.yaml", origin_line=7, suppressed=True, suppressed_by="exemption .kgen.yaml:12: vendor chart")
+    result = dataclasses.replace(make_result(findings=(rendered, mapped), files=2), config_file="ci/.kgen.yaml")
+    out = report(result, ReportOptions(show_suppressed=True))
+    assert out.startswith('{\n  "config": "ci/.kgen.yaml",\n  "findings": [\n')
+    found = json.loads(out)["findings"]
+    assert [(f["origin"], f["suppressed"], f["suppressedBy"]) for f in found] == [
+        ({"file": "chart/templates/deployment.yaml", "line": 0}, False, None),
+        ({"file": "base/deploy.yaml", "line": 7}, True, "exemption .kgen.yaml:12: vendor chart"),
+    ]
+    assert '"origin": {\n        "file": "chart/templates/deployment.yaml",\n        "line": 0\n      },\n      "object"' in out
+    assert [f["file"] for f in found] == ["<stdin>", "broken.yaml"]  # the checked file stays the file
+
+
+def test_a_suppression_that_does_not_say_is_the_annotation(sample: CheckResult) -> None:
+    shown = json.loads(report(sample, ReportOptions(show_suppressed=True)))["findings"]
+    assert [f["suppressedBy"] for f in shown if f["suppressed"]] == ["annotation kgen.dev/ignore"]
+    assert all(f["suppressedBy"] is None for f in shown if not f["suppressed"])
