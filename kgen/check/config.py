@@ -1,5 +1,6 @@
 """``.kgen.yaml``: rule switches, severities, parameters, excludes, policy
-folders and custom workload kinds. Validated against schemas/config.schema.json.
+folders, custom workload kinds, exemptions and whether inline suppressions
+count. Validated against schemas/config.schema.json.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any, Iterable
 
+from kgen.check.exemptions import GLOB_FIELDS, Exemption, read_exemptions
 from kgen.check.policy import Policy, as_written, param_problems, refuse, schema_problem, single_document
 from kgen.check.schema_errors import Problem, did_you_mean
 from kgen.errors import ConfigError, KgenError, Location
@@ -34,6 +36,9 @@ _TEXT_SCHEMA: Mapping[str, Any] = {
             }
         },
         "kubernetesVersion": {"type": "string"},
+        "exemptions": {
+            "items": {"properties": {name: {"type": "string"} for name in (*GLOB_FIELDS, "reason", "until")}}
+        },
     }
 }
 
@@ -58,6 +63,8 @@ class Config:
     pod_security: str | None = None  # podSecurity: baseline | restricted, the Pod Security level whose rules run
     complete: bool = False  # complete: true — the checked objects are everything that will be applied
     crds: tuple[Path, ...] = ()  # files or folders read for their CustomResourceDefinitions (relative to the config)
+    exemptions: tuple[Exemption, ...] = ()  # exemptions: findings accepted, by rule and object, with a reason
+    inline_suppressions: bool = True  # inlineSuppressions: false — kgen.dev/ignore and kgen:ignore comments count for nothing
     # where each rule id is named in the file, for "unknown rule" messages
     rule_locations: Mapping[str, Location] = field(default_factory=dict)
     kubernetes_version_location: Location | None = None
@@ -130,6 +137,8 @@ def load_config(path: Path | None) -> Config:
         pod_security=data.get("podSecurity"),
         complete=bool(data.get("complete", False)),
         crds=tuple(base / p for p in data.get("crds", ())),
+        exemptions=read_exemptions(data.get("exemptions"), document, str(path)),
+        inline_suppressions=bool(data.get("inlineSuppressions", True)),
         rule_locations=locations,
         kubernetes_version_location=version_location,
         text=text,
@@ -146,6 +155,11 @@ def _settings(document: Document) -> dict[str, Any]:
             for rule, setting in rules.items()
             if setting is not None
         }
+    exemptions = data.get("exemptions")
+    if isinstance(exemptions, list):  # an empty field of an exemption is absent, as elsewhere
+        data["exemptions"] = [
+            {k: v for k, v in item.items() if v is not None} if isinstance(item, Mapping) else item for item in exemptions
+        ]
     written: dict[str, Any] = as_written(data, _TEXT_SCHEMA, document.source_text)
     return written
 

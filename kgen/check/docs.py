@@ -121,7 +121,10 @@ def explain_rule(rule_id: str, config_path: Path | None, policy_dirs: tuple[Path
         out += ["", "Parameters (.kgen.yaml: rules: {" + policy.id + ": {params: {...}}}):"]
         for spec in policy.param_specs.values():
             out += _explain_param(spec, overrides, where)
-    if policy.examples:
+    if "manifest" in policy.examples:  # a rule about the config: the examples are .kgen.yaml files
+        out += ["", "Checking:", "", _indent(policy.examples["manifest"].rstrip())]
+        out += ["", "Fails with:", "", _indent(policy.examples["fail"].rstrip()), "", "Passes with:", "", _indent(policy.examples["pass"].rstrip())]
+    elif policy.examples:
         out += ["", "Fails:", "", _indent(policy.examples["fail"].rstrip()), "", "Passes:", "", _indent(policy.examples["pass"].rstrip())]
     out += ["", f"Suppress on one object: metadata.annotations: {{kgen.dev/ignore: \"{policy.id}\"}}"]
     return "\n".join(out) + "\n"

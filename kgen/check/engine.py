@@ -14,12 +14,28 @@ from __future__ import annotations
 import itertools
 import string
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator
 
 from kgen.check.config import CONFIG_NAMES, Config, find_config, load_config, settle_rules
 from kgen.check.crds import load_crd_paths, registry
+from kgen.check.exemptions import (
+    EXEMPTION_EXPIRED,
+    EXEMPTION_UNUSED,
+    Exemption,
+    IgnoreComment,
+    Suppression,
+    apply_exemptions,
+    comments_for,
+    expired_message,
+    ignore_comments,
+    settle_exemptions,
+    suppressed_by,
+    today,
+    unused_message,
+)
 from kgen.check.index import ObjectEntry, ObjectIndex, config_keys_only, is_indexed
 from kgen.check.origins import OriginMap, with_origins
 from kgen.check.policy import (
@@ -73,6 +89,8 @@ from kgen.model.kubeschema import KubeSchemas, SchemaProblem, latest_version, re
 
 IGNORE_ANNOTATION = "kgen.dev/ignore"
 IGNORE_UNKNOWN_RULE = "ignore-unknown-rule"
+IGNORE_COMMENT_INVALID = "ignore-comment-invalid"
+ANNOTATION_SUPPRESSION = f"annotation {IGNORE_ANNOTATION}"
 YAML_INVALID = "yaml-invalid"
 SCHEMA_INVALID = "schema-invalid"
 API_REJECTED = "api-rejected"
@@ -95,6 +113,11 @@ class CheckOptions:
     jobs: int = 1
     crd_paths: tuple[Path, ...] = ()  # --crds: files or folders read for their CustomResourceDefinitions only
     collect_objects: bool = True  # every checked object in the result (JUnit needs them)
+    #: False (--no-inline-suppressions): kgen.dev/ignore annotations and kgen:ignore comments count for
+    #: nothing, whatever the config says; None: as the config says (inlineSuppressions, true by default)
+    inline_suppressions: bool | None = None
+    report_unused: bool = False  # --report-unused: an exemption-unused finding for each exemption that matched nothing
+    today: date | None = None  # the day exemptions expire against (default: $KGEN_TODAY, else today in UTC)
 
 
 @dataclass
@@ -121,6 +144,7 @@ def all_policies(config: Config, extra_dirs: Iterable[Path] = ()) -> list[Policy
 def build_ruleset(policies: list[Policy], config: Config, options: CheckOptions) -> RuleSet:
     config = settle_rules(config, policies)  # rule ids and parameters checked, at their lines
     known = {p.id for p in policies}
+    settle_exemptions(config.exemptions, known)
     for rule_id in [*options.enable, *options.disable]:
         if rule_id not in known:
             hint = did_you_mean(rule_id, known) or " (see `kgen rules`)"
@@ -138,6 +162,8 @@ def build_ruleset(policies: list[Policy], config: Config, options: CheckOptions)
             enabled = True
         if policy.id in options.disable:
             enabled = False
+        if policy.id == EXEMPTION_UNUSED and options.report_unused:
+            enabled = True
         if not enabled:
             continue
         compiled[policy.id] = compile_policy(policy, setting.params if setting else {})
@@ -159,6 +185,7 @@ class Setup:
     kubernetes_version: str
     strict: bool
     schema_validation: bool
+    inline_suppressions: bool = True  # kgen.dev/ignore and kgen:ignore comments suppress
 
 
 @dataclass
@@ -191,7 +218,8 @@ def prepare(options: CheckOptions) -> Setup:
     wanted = options.kubernetes_version or config.kubernetes_version or latest_version()
     version = resolve_version(wanted)
     strict = options.strict if options.strict is not None else bool(config.strict)
-    return Setup(options, config, version, strict, options.schema_validation)
+    inline = config.inline_suppressions and options.inline_suppressions is not False  # either can switch them off
+    return Setup(options, config, version, strict, options.schema_validation, inline)
 
 
 Progress = Callable[[int], None]  # called with the number of files checked so far
@@ -212,6 +240,7 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     listed = [s for s in discover(options.paths, setup.config.exclude) if not is_config_file(s)]
     patches = KustomizePatches.of(listed)  # kustomize patches are pieces of objects: skipped, counted
     sources = [s for s in listed if not patches.skips(s)]
+    on = today(options.today) if any(e.until is not None for e in setup.config.exemptions) else date.min
     merger = _Merger(checker, options.collect_objects)
     for result in _check_all(checker, setup, sources, options.jobs):
         merger.add(result)
@@ -220,6 +249,7 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     merger.kustomize_patches = patches.skipped
     merger.check_custom(crd_files)
     merger.check_cross()
+    merger.exempt(setup.config, on)
     return merger.result(fail_on)
 
 
@@ -263,6 +293,7 @@ class FileChecker:
         self.kubernetes_version = setup.kubernetes_version
         self.pod_security = config.pod_security
         self.complete = config.complete
+        self.inline_suppressions = setup.inline_suppressions
         self.stamp = Stamper(self.rules)
         #: What single-object rules see: no index (they never read one; a rule that needs one is cross-object).
         self._alone = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete)
@@ -290,15 +321,35 @@ class FileChecker:
                 "rendered (helm template . | kgen check -)",
             )
             return result
+        comments = ignore_comments(text) if self.inline_suppressions else []
+        if comments:
+            self._comment_problems(comments, source.name, result)
         for document in load_text(text, source.name, self.limits, keep_nulls=False):
             if isinstance(document, LoadError):
                 self.stamp.load_error(result.findings, document, source.name)
                 continue
             result.documents += 1
-            self._check_document(document, result)
+            self._check_document(document, result, comments)
         return result
 
-    def _check_document(self, document: Document, result: FileResult) -> None:
+    def _comment_problems(self, comments: list[IgnoreComment], source: str, result: FileResult) -> None:
+        """A kgen:ignore comment that names an unknown rule, or no rule or no reason: said at the comment."""
+        for comment in comments:
+            if not comment.rules or not comment.reason:
+                missing = "names no rule" if not comment.rules else "gives no reason"
+                message = (
+                    f"this # kgen:ignore comment {missing}, so it suppresses nothing; "
+                    "write # kgen:ignore RULE[,RULE] reason"
+                )
+                self.stamp.plain(result.findings, IGNORE_COMMENT_INVALID, source, (comment.line, comment.column), message)
+            for name, column in comment.rules:
+                if name in self.rules.known or name in ("*", "all"):
+                    continue
+                hint = did_you_mean(name, self.rules.known) or " (see `kgen rules`)"
+                message = f"# kgen:ignore names '{name}', which is not a kgen rule, so it suppresses nothing{hint}"
+                self.stamp.plain(result.findings, IGNORE_UNKNOWN_RULE, source, (comment.line, column), message)
+
+    def _check_document(self, document: Document, result: FileResult, comments: list[IgnoreComment]) -> None:
         for base, data in objects_in(document.data):
             if data is None:
                 result.not_kubernetes += 1
@@ -315,8 +366,13 @@ class FileChecker:
                 column=column,
                 workload=self.workloads.shape(data),
             )
-            entry.suppressed_rules = _suppressions(entry)
-            self._unknown_suppressions(entry, document, result)
+            if self.inline_suppressions:
+                entry.suppressions = _suppressions(entry)
+                if comments:
+                    first, last = document.line_span
+                    span = (first + 1, last + 1)
+                    entry.suppressions += tuple(comments_for(comments, span, line, entry.source))
+                self._unknown_suppressions(entry, document, result)
             self._check_object(entry, document, result)
 
     def _unknown_suppressions(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
@@ -520,6 +576,7 @@ class Stamper:
         message = violation.message
         if is_secret(entry.data):
             message = redact(message, secret_texts(entry.data))
+        by = suppressed_by(entry.suppressions, rule_id, line) if entry.suppressions else ""
         return Finding(
             rule=rule_id,
             severity=severity,
@@ -531,7 +588,8 @@ class Stamper:
             container=target.container.name if target is not None and target.container else violation.container,
             path=format_field_path(path),
             remediation=policy.remediation,
-            suppressed=_is_suppressed(rule_id, entry.suppressed_rules),
+            suppressed=bool(by),
+            suppressed_by=by,
         )
 
     def load_error(self, findings: list[Finding], error: LoadError, source: str) -> None:
@@ -541,17 +599,21 @@ class Stamper:
         self.yaml_invalid(findings, source, (line, column), error.message)
 
     def yaml_invalid(self, findings: list[Finding], source: str, where: tuple[int, int], message: str) -> None:
-        if not self.rules.enabled(YAML_INVALID):
+        self.plain(findings, YAML_INVALID, source, where, message)
+
+    def plain(self, findings: list[Finding], rule_id: str, source: str, where: tuple[int, int], message: str) -> None:
+        """A finding about a file at a place, not about an object in it (when its rule runs)."""
+        if not self.rules.enabled(rule_id):
             return
         findings.append(
             Finding(
-                rule=YAML_INVALID,
-                severity=self.rules.severities[YAML_INVALID],
+                rule=rule_id,
+                severity=self.rules.severities[rule_id],
                 message=message,
                 file=source,
                 line=where[0],
                 column=where[1],
-                remediation=self.rules.compiled[YAML_INVALID].policy.remediation,
+                remediation=self.rules.compiled[rule_id].policy.remediation,
             )
         )
 
@@ -576,6 +638,7 @@ class _Merger:
         self.origins: dict[str, OriginMap] = {}  # source -> where its findings' objects were written
         self.kustomize_patches = 0
         self.files = self.documents = self.not_kubernetes = self.unknown_kind = 0
+        self.config_file: str | None = None
 
     def add(self, result: FileResult) -> None:
         self.files += 1
@@ -702,6 +765,20 @@ class _Merger:
         except LoadError:
             return None  # changed since it was read: fall back to the object's start
 
+    def exempt(self, config: Config, on: date) -> None:
+        """The config's exemptions applied to every finding of the run; the expired ones, and with
+        --report-unused the unused ones, reported at their place in the config."""
+        self.config_file = config.source
+        if not config.exemptions:
+            return
+        applied = apply_exemptions(self.findings, config.exemptions, on)
+        self.findings = applied.findings
+        stamp = self.checker.stamp
+        for exemption in applied.expired:
+            stamp.plain(self.findings, EXEMPTION_EXPIRED, exemption.source, _at(exemption), expired_message(exemption))
+        for exemption in applied.unused:
+            stamp.plain(self.findings, EXEMPTION_UNUSED, exemption.source, _at(exemption), unused_message(exemption))
+
     def result(self, fail_on: str) -> CheckResult:
         findings = tuple(sorted(with_origins(self.findings, self.origins), key=Finding.sort_key))
         counts = {severity: 0 for severity in ("error", "warning", "info")}
@@ -725,7 +802,12 @@ class _Merger:
             objects=tuple(sorted(self.checked, key=lambda c: (c.file, c.line, c.column))),
             fail_on=fail_on,
             kubernetes_version=self.checker.kubernetes_version,
+            config_file=self.config_file,
         )
+
+
+def _at(exemption: Exemption) -> tuple[int, int]:
+    return (exemption.line, exemption.column)
 
 
 def _violations(rule: CompiledPolicy, target: Target, context: Context) -> Iterator[Violation]:
@@ -825,9 +907,10 @@ def _ref(data: Mapping[str, Any]) -> ObjectRef:
     )
 
 
-def _suppressions(entry: ObjectEntry) -> frozenset[str]:
-    """Rule ids named in ``kgen.dev/ignore`` on the object or its pod template."""
-    return frozenset(name for _, names in _ignore_annotations(entry) for name in names)
+def _suppressions(entry: ObjectEntry) -> tuple[Suppression, ...]:
+    """Rule ids named in ``kgen.dev/ignore`` on the object or its pod template (all of the object)."""
+    names = frozenset(name for _, names in _ignore_annotations(entry) for name in names)
+    return (Suppression(names, ANNOTATION_SUPPRESSION),) if names else ()
 
 
 def _ignore_annotations(entry: ObjectEntry) -> Iterator[tuple[FieldPath, list[str]]]:
@@ -848,6 +931,3 @@ def is_config_file(source: Source) -> bool:
     """``.kgen.yaml`` configures the check; it is not a manifest to check."""
     return source.path is not None and source.path.name in CONFIG_NAMES
 
-
-def _is_suppressed(rule_id: str, suppressed: frozenset[str]) -> bool:
-    return rule_id in suppressed or "*" in suppressed or "all" in suppressed

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from collections.abc import Mapping
 from typing import Any, Iterator
 
+from kgen.check.exemptions import Suppression
 from kgen.check.result import CheckedObject, ObjectRef
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import WorkloadShape, api_group, get_path, replica_count
@@ -61,7 +62,7 @@ class ObjectEntry:
     line_span: tuple[int, int]  # the document's source lines, to re-read it alone
     line: int
     column: int
-    suppressed_rules: frozenset[str] = frozenset()
+    suppressions: tuple[Suppression, ...] = ()  # kgen.dev/ignore and kgen:ignore comments that apply to it
     workload: WorkloadShape | None = None  # where its pod spec, replicas and selector live, if a workload
     applied: list[str] = field(default_factory=list)  # ids of the rules that looked at it
     #: Positions of the fields cross-object rules may report, taken while its document was read.

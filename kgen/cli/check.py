@@ -51,7 +51,9 @@ def _progress() -> Callable[[int], None]:
 @click.option("--strict/--no-strict", default=None, help="Report objects of unknown kinds as schema-invalid instead of skipping them.")
 @click.option("--no-schema", is_flag=True, help="Skip validation against the Kubernetes API schemas.")
 @click.option("--crds", "crd_paths", multiple=True, type=click.Path(path_type=Path), metavar="PATH", help="File or folder read for its CustomResourceDefinitions only: custom resources of those kinds are validated against them (repeatable; crds: in .kgen.yaml). CRDs among the checked files are used too.")
-@click.option("--show-suppressed", is_flag=True, help="Also show findings suppressed by kgen.dev/ignore annotations.")
+@click.option("--show-suppressed", is_flag=True, help="Also show suppressed findings (kgen.dev/ignore annotations, kgen:ignore comments, exemptions), each with what suppressed it.")
+@click.option("--no-inline-suppressions", is_flag=True, help="Ignore kgen.dev/ignore annotations and kgen:ignore comments: only the exemptions in .kgen.yaml suppress (inlineSuppressions: false).")
+@click.option("--report-unused", is_flag=True, help="Report each exemption in .kgen.yaml that matched no finding (exemption-unused); use on a run over everything the exemptions cover.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output.")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=64, show_default=True, metavar="MIB", help="Refuse files larger than this many MiB (a yaml-invalid finding).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for large trees (default: the number of CPU cores).")
@@ -70,6 +72,8 @@ def check(
     no_schema: bool,
     crd_paths: tuple[Path, ...],
     show_suppressed: bool,
+    no_inline_suppressions: bool,
+    report_unused: bool,
     color: str,
     max_file_size: int,
     jobs: int | None,
@@ -110,6 +114,8 @@ def check(
         jobs=jobs or os.cpu_count() or 1,
         limits=Limits(max_file_bytes=max_file_size * 1024 * 1024),
         collect_objects=output_format == "junit",
+        inline_suppressions=False if no_inline_suppressions else None,
+        report_unused=report_unused,
     )
     result = run_check(options, _progress() if sys.stderr.isatty() else None)
     if sys.stderr.isatty():

@@ -73,6 +73,8 @@ def _finding(finding: Finding, paint: _Paint) -> str:
         head.append(paint("(suppressed)", "muted"))
     lines = [" ".join(part for part in head if part)]
     lines.extend(INDENT + line for line in rest)
+    if finding.suppressed and finding.suppressed_by:
+        lines.append(f"{INDENT}{paint('suppressed by', 'muted')} {escape_unsafe(finding.suppressed_by, one_line=True)}")
     if finding.remediation:
         fix, *more = escape_unsafe(finding.remediation).splitlines() or [""]
         lines.append(f"{INDENT}{paint('fix:', 'fix')} {fix}")

@@ -11,6 +11,10 @@ Several findings on one line are separated by commas
 The fixture must produce exactly the marked findings of its folder's rule and of
 every other rule it marks; findings of unmarked rules are ignored. A
 ``pass*.yaml`` produces no finding of its folder's rule and carries no marker.
+
+A fixture is checked with the config beside it, ``<name>.kgen.yaml`` (a rule
+about the config itself, such as exemption-expired, is tested that way; its
+findings are marked in that file), else with its folder's ``.kgen.yaml``.
 """
 
 from __future__ import annotations
@@ -64,23 +68,42 @@ def folder_config(rule: str) -> Path | None:
     return config if config.is_file() else None
 
 
+def fixture_config(path: Path, rule: str) -> Path | None:
+    """``<fixture>.kgen.yaml`` beside the fixture, else its folder's config."""
+    own = path.with_name(path.stem + CONFIG_SUFFIX)
+    return own if own.is_file() else folder_config(rule)
+
+
+CONFIG_SUFFIX = ".kgen.yaml"
+
+
 def findings_of(
-    path: Path, rule: str, policy_dirs: tuple[Path, ...] = (), config: Path | None = None
+    path: Path, rule: str, policy_dirs: tuple[Path, ...] = (), config: Path | None = None, in_file: Path | None = None
 ) -> Counter[tuple[int, int, str]]:
+    """The findings of ``rule`` (in ``in_file`` only, when given) as (line, column, severity)."""
     # the rule is switched on, so an off-by-default rule's fixtures and examples are checked too
     options = CheckOptions(
         paths=(str(path),), discover_config=False, policy_dirs=policy_dirs, enable=(rule,), config_path=config
     )
     result = run_check(options)
-    return Counter((f.line, f.column, f.severity) for f in result.findings if f.rule == rule)
+    return Counter(
+        (f.line, f.column, f.severity)
+        for f in result.findings
+        if f.rule == rule and (in_file is None or f.file == str(in_file))
+    )
 
 
 def assert_markers_hold(path: Path, rule: str, policy_dirs: tuple[Path, ...] = ()) -> None:
+    config = fixture_config(path, rule)
     expected = parse_markers(path.read_text(encoding="utf-8"), str(path))
-    assert expected.get(rule), f"{path} has no '# expect: {rule}@<column> <severity>' marker"
-    for marked in sorted(expected):
-        got = findings_of(path, marked, policy_dirs, folder_config(rule))
-        assert got == expected[marked], f"{path}: {marked} findings as (line, column, severity)"
+    in_config = parse_markers(config.read_text(encoding="utf-8"), str(config)) if config is not None else {}
+    assert expected.get(rule) or in_config.get(rule), f"{path} has no '# expect: {rule}@<column> <severity>' marker"
+    for marked in sorted({*expected, *in_config}):
+        got = findings_of(path, marked, policy_dirs, config, in_file=path)
+        assert got == expected.get(marked, Counter()), f"{path}: {marked} findings as (line, column, severity)"
+        if config is not None:
+            got = findings_of(path, marked, policy_dirs, config, in_file=config)
+            assert got == in_config.get(marked, Counter()), f"{config}: {marked} findings as (line, column, severity)"
 
 
 def fixture_cases() -> list[tuple[str, Path]]:
@@ -88,15 +111,18 @@ def fixture_cases() -> list[tuple[str, Path]]:
         (rule, path)
         for rule in RULE_IDS
         for path in sorted((FIXTURES / rule).glob("*.yaml"))
-        if path.name.startswith(("pass", "fail"))
+        if path.name.startswith(("pass", "fail")) and not path.name.endswith(CONFIG_SUFFIX)
     ]
 
 
 @pytest.mark.parametrize(("rule", "path"), fixture_cases(), ids=lambda v: v.name if isinstance(v, Path) else v)
 def test_fixture(rule: str, path: Path) -> None:
     if path.name.startswith("pass"):
+        config = fixture_config(path, rule)
         assert parse_markers(path.read_text(encoding="utf-8"), str(path)) == {}, "a passing fixture marks nothing"
-        assert findings_of(path, rule, config=folder_config(rule)) == Counter(), f"{rule} fired on a passing fixture"
+        if config is not None:
+            assert parse_markers(config.read_text(encoding="utf-8"), str(config)) == {}, "a passing fixture's config marks nothing"
+        assert findings_of(path, rule, config=config) == Counter(), f"{rule} fired on a passing fixture"
     else:
         assert_markers_hold(path, rule)
 
@@ -165,7 +191,7 @@ def test_policy_metadata(policy: object) -> None:
         assert policy.kinds or policy.traits, "an Object rule names the kinds or workload traits it applies to"
     if policy.logic:
         assert policy.logic == policy.id.replace("-", "_"), "logic module is named after the rule"
-    assert set(policy.examples) == {"fail", "pass"}
+    assert set(policy.examples) in ({"fail", "pass"}, {"fail", "pass", "manifest"})
 
 
 @pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.id)
@@ -175,8 +201,14 @@ def test_explain_examples_behave_as_labelled(policy: object, tmp_path: Path) -> 
     assert isinstance(policy, Policy)
     for outcome in ("fail", "pass"):
         path = tmp_path / f"{outcome}.yaml"
-        path.write_text(policy.examples[outcome])
-        fired = bool(findings_of(path, policy.id, config=folder_config(policy.id)))
+        config = folder_config(policy.id)
+        if "manifest" in policy.examples:  # the examples are .kgen.yaml files, checking this manifest
+            config = tmp_path / f"{outcome}{CONFIG_SUFFIX}"
+            config.write_text(policy.examples[outcome])
+            path.write_text(policy.examples["manifest"])
+        else:
+            path.write_text(policy.examples[outcome])
+        fired = bool(findings_of(path, policy.id, config=config))
         assert fired == (outcome == "fail"), f"{policy.id} {outcome} example"
 
 
