@@ -159,10 +159,18 @@ def _patches(count: int) -> str:
 def place(finding: Finding) -> tuple[str, int, int]:
     """``(file, line, column)`` a reader should open: the file the object was written in
     before a tool rendered it (Helm template, kustomization resource) when known, else the
-    checked file. An origin has no column (the column is the rendered file's); 0 is unknown."""
+    checked file. An origin has no column (the column is the rendered file's), and no line
+    when ``origin_line`` counts the rendered document rather than the file (a Helm
+    template: ``rendered_line``); 0 is unknown."""
     if finding.origin:
-        return finding.origin, max(finding.origin_line, 0), 0
+        return finding.origin, 0 if finding.origin_rendered else max(finding.origin_line, 0), 0
     return finding.file, finding.line, finding.column
+
+
+def rendered_line(finding: Finding) -> int:
+    """The line inside the document a tool rendered from ``origin`` (a Helm template's
+    output, counted from its ``# Source:`` comment); 0 when there is none."""
+    return finding.origin_line if finding.origin and finding.origin_rendered and finding.origin_line > 0 else 0
 
 
 def repository_path(file: str, options: ReportOptions) -> str | None:

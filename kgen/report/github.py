@@ -29,6 +29,7 @@ from kgen.report.common import (
     escape_unsafe,
     location,
     place,
+    rendered_line,
     repository_path,
     summary_line,
     suppressed_by,
@@ -68,6 +69,8 @@ def _message(finding: Finding) -> str:
         text += f"\nfix: {finding.remediation}"
     if finding.origin:
         text += f"\nrendered at: {location(finding)}"
+        if rendered_line(finding):
+            text += f" (line {rendered_line(finding)} of what {finding.origin} rendered)"
     if finding.suppressed:
         text += f"\nsuppressed by: {suppressed_by(finding)}"
     return text

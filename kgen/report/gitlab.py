@@ -12,7 +12,9 @@ Code Climate spec), in this order::
   ``critical`` and ``blocker`` stay for what a security scanner finds exploitable.
 - ``location.path``: relative to the repository root (``ReportOptions.root``), the
   origin (Helm template, kustomization resource) when known; a file outside the root
-  keeps its absolute path, standard input is ``<stdin>``. ``lines.begin`` is at least 1.
+  keeps its absolute path, standard input is ``<stdin>``. ``lines.begin`` is at least 1
+  (1 for a Helm template, whose own line is not known: the description says the line of
+  the rendered document).
 - ``fingerprint``: GitLab matches issues of the merge request with the target branch's by
   it, and shows issues sharing one as one. It hashes what ``common.fingerprint_keys``
   hashes (never line numbers) and the occurrence number, so it stays when unrelated lines
@@ -29,7 +31,7 @@ from typing import Any
 from kgen.check.result import CheckResult, Finding
 
 from kgen.report.base import ReportOptions
-from kgen.report.common import STDIN, absolute_path, context, fingerprint_keys, place, repository_path, suppressed_by
+from kgen.report.common import STDIN, absolute_path, context, fingerprint_keys, place, rendered_line, repository_path, suppressed_by
 from kgen.report.jsontext import dumps
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
@@ -52,6 +54,8 @@ def fingerprint(key: tuple[str, int]) -> str:
 def issue(finding: Finding, fingerprint: str, options: ReportOptions) -> dict[str, Any]:
     file, line, _ = place(finding)
     description = " ".join(part for part in (finding.message or finding.rule, context(finding)) if part)
+    if rendered_line(finding):
+        description += f" (rendered line {rendered_line(finding)})"
     if finding.suppressed:
         description += f" (suppressed: {suppressed_by(finding)})"
     return {

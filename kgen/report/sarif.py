@@ -12,7 +12,9 @@
   the line is unknown (0).
 - A finding whose object was written elsewhere before it was rendered (``origin``:
   a Helm template, a kustomization's resource file) points at the origin (its line
-  when known, no column); the rendered file's place is ``relatedLocations[0]``.
+  when known, no column); the rendered file's place is ``relatedLocations[0]``. A Helm
+  template's line is not known (the finding's line counts the rendered document): no
+  region, a file-level alert rather than a wrong line, and ``properties.renderedLine``.
 - ``partialFingerprints["kgenFinding/v1"]``: ``hash:occurrence`` from
   ``common.fingerprint_keys`` (rule, repository path of the place, object, field
   path; never line numbers), so an alert survives lines moving and kgen running
@@ -34,7 +36,7 @@ from urllib.parse import quote
 from kgen.check.result import CheckResult, Finding, RuleInfo
 
 from kgen.report.base import ReportOptions
-from kgen.report.common import STDIN, absolute_path, fingerprint_keys, place, repository_path, suppressed_by
+from kgen.report.common import STDIN, absolute_path, fingerprint_keys, place, rendered_line, repository_path, suppressed_by
 from kgen.report.jsontext import dumps
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -116,7 +118,8 @@ def sarif_result(finding: Finding, index: dict[str, int], fingerprint: str, opti
         rendered = _physical(finding.file, finding.line, finding.column, options)
         entry["relatedLocations"] = [{"id": 1, "physicalLocation": rendered, "message": {"text": RENDERED}}]
     entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
-    properties = {key: value for key, value in (("fieldPath", finding.path), ("container", finding.container)) if value}
+    pairs = (("fieldPath", finding.path), ("container", finding.container), ("renderedLine", rendered_line(finding)))
+    properties = {key: value for key, value in pairs if value}
     if properties:
         entry["properties"] = properties
     if finding.suppressed:

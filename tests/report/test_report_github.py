@@ -83,3 +83,12 @@ def test_a_finding_in_rendered_output_points_at_its_origin(sample: CheckResult) 
     line = command(mapped, ReportOptions(root="/repo", cwd="/repo/overlays"))
     assert line.startswith("::error file=overlays/base/deploy.yaml,line=7,title=privileged-container::")
     assert line.endswith("%0Arendered at: build/all.yaml:140:13")
+
+
+def test_a_helm_template_line_counts_the_rendered_document(sample: CheckResult) -> None:
+    helm = dataclasses.replace(
+        sample.findings[3], file="<stdin>", line=140, column=13, origin="shop/templates/web.yaml", origin_line=14, origin_rendered=True
+    )
+    line = command(helm)
+    assert line.startswith("::error file=shop/templates/web.yaml,title=privileged-container::")
+    assert line.endswith("%0Arendered at: <stdin>:140:13 (line 14 of what shop/templates/web.yaml rendered)")

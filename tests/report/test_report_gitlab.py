@@ -216,3 +216,10 @@ def test_kgen_check_format_gitlab_from_a_subfolder_of_a_repository(tmp_path: Pat
     assert list(validator.iter_errors(data)) == []
     assert {entry["location"]["path"] for entry in data} == {"deploy/pod.yaml"}
     assert ("image-tag-mutable", "minor", 8) in {(e["check_name"], e["severity"], e["location"]["lines"]["begin"]) for e in data}
+
+
+def test_a_helm_template_line_counts_the_rendered_document() -> None:
+    helm = dataclasses.replace(PRIVILEGED, file="<stdin>", line=140, origin="shop/templates/web.yaml", origin_line=14, origin_rendered=True)
+    entry = issues(make_result(findings=(helm,)), ReportOptions(root="/repo", cwd="/repo"))[0]
+    assert entry["location"] == {"path": "shop/templates/web.yaml", "lines": {"begin": 1}}
+    assert entry["description"].endswith("[Deployment shop/web, container web] (rendered line 14)")

@@ -311,3 +311,17 @@ def test_kgen_check_sarif_from_a_subfolder_of_a_repository(
     assert run["invocations"][0]["properties"]["configFile"] == {"uri": ".kgen.yaml", "uriBaseId": "%SRCROOT%"}
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert rules["image-tag-mutable"]["helpUri"].endswith("/docs/rules.md#image-tag-mutable")
+
+
+def test_a_helm_template_line_counts_the_rendered_document_so_no_region(validator: Draft4Validator) -> None:
+    helm = dataclasses.replace(
+        FINDINGS[3], file="<stdin>", line=140, column=13, origin="shop/templates/web.yaml", origin_line=14, origin_rendered=True
+    )
+    data = sarif(make_result(findings=(helm,)), root="/repo", cwd="/repo")
+    assert list(validator.iter_errors(data)) == []
+    result = data["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "shop/templates/web.yaml", "uriBaseId": "%SRCROOT%"}
+    }
+    assert result["properties"]["renderedLine"] == 14
+    assert result["relatedLocations"][0]["physicalLocation"]["region"] == {"startLine": 140, "startColumn": 13}
