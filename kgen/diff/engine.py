@@ -19,6 +19,7 @@ from kgen.diff.result import (
     ObjectKey,
 )
 from kgen.diff.risks import Pair, assess
+from kgen.diff.trees import Trees
 from kgen.model.k8s import WorkloadIndex
 
 #: Secret fields whose values are never shown (the last-applied annotation
@@ -39,8 +40,13 @@ def diff_sides(
     replicas and selectors live (the built-ins plus the kinds the config declares)."""
     objects: list[ObjectDiff] = []
     unchanged = 0
+    trees = Trees(
+        {key: found.data for key, found in old.objects.items()},
+        {key: found.data for key, found in new.objects.items()},
+        workloads,
+    )
     for key in sorted(set(old.objects) | set(new.objects)):
-        found = _diff_object(key, old.objects.get(key), new.objects.get(key), ignores, workloads)
+        found = _diff_object(key, old.objects.get(key), new.objects.get(key), ignores, workloads, trees)
         if found is None:
             unchanged += 1
         else:
@@ -54,13 +60,14 @@ def _diff_object(
     after: Optional[SourceObject],
     ignores: tuple[PatternPath, ...],
     workloads: WorkloadIndex,
+    trees: Optional[Trees] = None,
 ) -> Optional[ObjectDiff]:
     secret = _is_secret(key)
     present = after if after is not None else before
     assert present is not None  # the key came from one of the sides
     shape = workloads.shape(present.data)
     if before is None or after is None:
-        pair = Pair(key, before.data if before else None, after.data if after else None, shape=shape)
+        pair = Pair(key, before.data if before else None, after.data if after else None, shape=shape, trees=trees)
         content = _redact((), to_display(normalize(present.data, key.group, ignores)), secret)[0]
         return ObjectDiff(
             key,
@@ -84,7 +91,7 @@ def _diff_object(
         before.location,
         after.location,
         changes=changes,
-        risks=assess(Pair(key, before.data, after.data, changes, shape), ignores),
+        risks=assess(Pair(key, before.data, after.data, changes, shape, trees), ignores),
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from kgen.diff.paths import ANY, Item, Path, PatternPath, covers, format_path, path_sort_key
 from kgen.diff.result import FieldChange, ObjectKey, Risk
+from kgen.diff.trees import Trees
 from kgen.model.k8s import (
     BUILTIN_SHAPES,
     PROBE_DEFAULTS,
@@ -43,6 +44,7 @@ class Pair:
     new: Optional[Mapping[str, Any]]
     changes: tuple[FieldChange, ...] = ()
     shape: Optional[WorkloadShape] = None  # where its pod spec, replicas and selector live, if a workload
+    trees: Optional[Trees] = None  # both whole sides, for notes that look at other objects
 
     @property
     def declared(self) -> bool:
