@@ -659,8 +659,9 @@ def crd_problems(data: Mapping[str, Any]) -> Iterator[SchemaProblem]:
 def defined_kind(data: Mapping[str, Any]) -> tuple[str, str] | None:
     """The (group, kind) a CRD defines, None when it does not name both (then it defines nothing)."""
     spec = data.get("spec")
-    names = spec.get("names") if isinstance(spec, dict) else None
-    group, kind = (spec.get("group"), names.get("kind")) if isinstance(names, dict) else (None, None)
+    if not isinstance(spec, dict) or not isinstance(spec.get("names"), dict):
+        return None
+    group, kind = spec.get("group"), spec["names"].get("kind")
     return (group, kind) if isinstance(group, str) and isinstance(kind, str) else None
 
 
