@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
+
+import pytest
 
 from kgen.check.result import CheckResult, Finding
 from kgen.report.base import ReportOptions
@@ -163,3 +166,21 @@ def test_a_suppression_that_does_not_say_is_the_annotation(sample: CheckResult) 
     shown = json.loads(report(sample, ReportOptions(show_suppressed=True)))["findings"]
     assert [f["suppressedBy"] for f in shown if f["suppressed"]] == ["annotation kgen.dev/ignore"]
     assert all(f["suppressedBy"] is None for f in shown if not f["suppressed"])
+
+
+def test_kgen_check_names_the_config_it_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from kgen.cli import cli
+
+    (tmp_path / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tools\nspec:\n  containers:\n    - name: tools\n      image: busybox:latest\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "ci.kgen.yaml").write_text("failOn: error\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    given = CliRunner().invoke(cli, ["check", "pod.yaml", "--config", "ci.kgen.yaml", "--format", "json"])
+    assert given.exit_code == 0, given.output
+    assert json.loads(given.stdout)["config"] == "ci.kgen.yaml"
+    none = CliRunner().invoke(cli, ["check", "pod.yaml", "--no-config", "--format", "json"])
+    assert json.loads(none.stdout)["config"] is None
