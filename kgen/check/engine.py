@@ -64,6 +64,7 @@ from kgen.load.discover import STDIN_NAME, Source, discover, read_text
 from kgen.load.gcpause import no_cyclic_gc
 from kgen.load.helm import HelmSources, helm_sources
 from kgen.load.kustomize import KustomizePatches
+from kgen.load.kustomize import build as kustomize_build
 from kgen.load.resolve import BOOL, FLOAT, INT, NULL, json_text, resolve_plain
 from kgen.load.yamlload import (
     DEFAULT_LIMITS,
@@ -113,6 +114,7 @@ class CheckOptions:
     jobs: int = 1
     crd_paths: tuple[Path, ...] = ()  # --crds: files or folders read for their CustomResourceDefinitions only
     collect_objects: bool = True  # every checked object in the result (JUnit needs them)
+    kustomize: tuple[str, ...] = ()  # --kustomize: kustomization folders, built and their output checked
     #: False (--no-inline-suppressions): kgen.dev/ignore annotations and kgen:ignore comments count for
     #: nothing, whatever the config says; None: as the config says (inlineSuppressions, true by default)
     inline_suppressions: bool | None = None
@@ -239,9 +241,14 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     crd_files = load_crd_paths((*setup.config.crds, *options.crd_paths), options.limits) if checker.schemas else []
     listed = [s for s in discover(options.paths, setup.config.exclude) if not is_config_file(s)]
     patches = KustomizePatches.of(listed)  # kustomize patches are pieces of objects: skipped, counted
-    sources = [s for s in listed if not patches.skips(s)]
+    builds = [kustomize_build(folder) for folder in options.kustomize]
+    # built streams first: they are checked in this process, before any worker starts
+    sources = [*(Source(b.name, None, b.text) for b in builds), *(s for s in listed if not patches.skips(s))]
     on = today(options.today) if any(e.until is not None for e in setup.config.exemptions) else date.min
     merger = _Merger(checker, options.collect_objects)
+    for built in builds:
+        merger.texts[built.name] = built.text
+        merger.origins[built.name] = built.origins
     for result in _check_all(checker, setup, sources, options.jobs):
         merger.add(result)
         if progress is not None:
@@ -306,7 +313,7 @@ class FileChecker:
         except LoadError as exc:
             self.stamp.load_error(result.findings, exc, source.name)
             return result
-        if source.path is None:
+        if source.path is None and source.text is None:
             result.text = text
         helm = helm_sources(text)
         if helm is not None:
@@ -637,6 +644,7 @@ class _Merger:
         self.stdin_text: str | None = None
         self.origins: dict[str, OriginMap] = {}  # source -> where its findings' objects were written
         self.kustomize_patches = 0
+        self.texts: dict[str, str] = {}  # streams made in memory (kustomize builds), by name
         self.files = self.documents = self.not_kubernetes = self.unknown_kind = 0
         self.config_file: str | None = None
 
@@ -760,6 +768,8 @@ class _Merger:
     def _source_text(self, source: str) -> str | None:
         if source == STDIN_NAME:
             return self.stdin_text
+        if source in self.texts:
+            return self.texts[source]
         try:
             return read_text(Source(source, Path(source)), self.checker.limits)
         except LoadError:

@@ -38,7 +38,7 @@ def _progress() -> Callable[[int], None]:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity that makes the exit code 1 (default: warning, or failOn in .kgen.yaml).")
@@ -51,6 +51,7 @@ def _progress() -> Callable[[int], None]:
 @click.option("--strict/--no-strict", default=None, help="Report objects of unknown kinds as schema-invalid instead of skipping them.")
 @click.option("--no-schema", is_flag=True, help="Skip validation against the Kubernetes API schemas.")
 @click.option("--crds", "crd_paths", multiple=True, type=click.Path(path_type=Path), metavar="PATH", help="File or folder read for its CustomResourceDefinitions only: custom resources of those kinds are validated against them (repeatable; crds: in .kgen.yaml). CRDs among the checked files are used too.")
+@click.option("--kustomize", "kustomize_dirs", multiple=True, metavar="DIR", help="Build this kustomization with `kustomize build` (or `kubectl kustomize`) and check the output; findings name the resource file each object came from (repeatable).")
 @click.option("--show-suppressed", is_flag=True, help="Also show suppressed findings (kgen.dev/ignore annotations, kgen:ignore comments, exemptions), each with what suppressed it.")
 @click.option("--no-inline-suppressions", is_flag=True, help="Ignore kgen.dev/ignore annotations and kgen:ignore comments: only the exemptions in .kgen.yaml suppress (inlineSuppressions: false).")
 @click.option("--report-unused", is_flag=True, help="Report each exemption in .kgen.yaml that matched no finding (exemption-unused); use on a run over everything the exemptions cover.")
@@ -71,6 +72,7 @@ def check(
     strict: bool | None,
     no_schema: bool,
     crd_paths: tuple[Path, ...],
+    kustomize_dirs: tuple[str, ...],
     show_suppressed: bool,
     no_inline_suppressions: bool,
     report_unused: bool,
@@ -91,7 +93,10 @@ def check(
       kgen check k8s/ --format sarif -o kgen.sarif
       kgen check k8s/ --fail-on error --disable cpu-limits-missing
       kgen check k8s/ --crds vendor/crds/
+      kgen check --kustomize overlays/prod
     """
+    if not paths and not kustomize_dirs:
+        raise click.UsageError("Missing argument 'PATHS...' (or --kustomize DIR).")
     from kgen.check.engine import CheckOptions, run_check
     from kgen.load.repository import repository_root
     from kgen.load.yamlload import Limits
@@ -101,6 +106,7 @@ def check(
 
     options = CheckOptions(
         paths=paths,
+        kustomize=kustomize_dirs,
         config_path=config_path,
         discover_config=not no_config,
         fail_on=fail_on,

@@ -23,6 +23,7 @@ class Source:
 
     name: str
     path: Path | None  # None for stdin
+    text: str | None = None  # text made in memory (a kustomize build), read from here instead
 
 
 def discover(
@@ -103,6 +104,10 @@ def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
 
 def read_text(source: Source, limits: Limits = DEFAULT_LIMITS) -> str:
     """The decoded text of a source, within the size limit."""
+    if source.text is not None:
+        if len(source.text) > limits.max_file_bytes:
+            raise LoadError(_too_big(len(source.text), limits), Location(source.name))
+        return source.text
     if source.path is None:
         raw = sys.stdin.buffer.read(limits.max_file_bytes + 1)
     else:
