@@ -262,6 +262,7 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
 
 def _check_all(checker: "FileChecker", setup: Setup, sources: Iterable[Source], jobs: int) -> Iterator[FileResult]:
     """Results in the order of the sources, from this process or from ``jobs`` workers."""
+    sources = iter(sources)  # read once: the files taken to decide on workers are not checked again
     if jobs <= 1:
         for source in sources:
             yield checker.check(source)
