@@ -65,6 +65,9 @@ class Config:
     crds: tuple[Path, ...] = ()  # files or folders read for their CustomResourceDefinitions (relative to the config)
     exemptions: tuple[Exemption, ...] = ()  # exemptions: findings accepted, by rule and object, with a reason
     inline_suppressions: bool = True  # inlineSuppressions: false — kgen.dev/ignore and kgen:ignore comments count for nothing
+    diff_ignore: tuple[str, ...] = ()  # diff.ignore: field paths kgen diff drops on both sides, like --ignore
+    diff_ignore_locations: tuple[Location, ...] = ()  # where each is written (kgen diff checks their syntax)
+    diff_presets: tuple[str, ...] = ()  # diff.presets: ignore presets, like --ignore-preset
     # where each rule id is named in the file, for "unknown rule" messages
     rule_locations: Mapping[str, Location] = field(default_factory=dict)
     kubernetes_version_location: Location | None = None
@@ -137,6 +140,11 @@ def load_config(path: Path | None) -> Config:
         pod_security=data.get("podSecurity"),
         complete=bool(data.get("complete", False)),
         crds=tuple(base / p for p in data.get("crds", ())),
+        diff_ignore=tuple((data.get("diff") or {}).get("ignore", ())),
+        diff_ignore_locations=tuple(
+            document.location(("diff", "ignore", index)) for index in range(len((data.get("diff") or {}).get("ignore", ())))
+        ),
+        diff_presets=tuple((data.get("diff") or {}).get("presets", ())),
         exemptions=read_exemptions(data.get("exemptions"), document, str(path)),
         inline_suppressions=bool(data.get("inlineSuppressions", True)),
         rule_locations=locations,

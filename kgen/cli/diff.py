@@ -28,6 +28,12 @@ EXIT_WHEN = ("changes", "risks", "never")
     "metadata.annotations or spec.template.spec.containers[*].image.",
 )
 @click.option(
+    "--ignore-preset", "presets", multiple=True, type=click.Choice(["helm", "kustomize", "cluster"]),
+    help="Drop a family of noise fields (repeatable): helm (chart and version labels, meta.helm.sh "
+    "annotations), kustomize (build metadata), cluster (server-set fields and defaults written out); "
+    "the README lists them field by field.",
+)
+@click.option(
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
     help="Colour the text format; auto: when stdout is a terminal and NO_COLOR is not set.",
 )
@@ -49,6 +55,7 @@ def diff_command(
     new: str,
     output_format: str,
     ignore: tuple[str, ...],
+    presets: tuple[str, ...],
     color: str,
     exit_when: str,
     max_file_size: int,
@@ -81,14 +88,21 @@ def diff_command(
       kgen diff old/ new/ --format markdown --exit-code never > comment.md
     """
     from kgen.check.config import find_config, load_config
-    from kgen.diff.api import DiffOptions, diff_paths, format_json, format_markdown, format_text
+    from kgen.diff.api import DiffOptions, checked_ignores, diff_paths, format_json, format_markdown, format_text
     from kgen.load.yamlload import Limits
 
     if config_path is None and not no_config:
         config_path = find_config(Path.cwd())
-    workloads = load_config(config_path).workloads
+    config = load_config(config_path)
+    configured = checked_ignores(config.diff_ignore, config.diff_ignore_locations)
     limits = Limits(max_file_bytes=max_file_size * 1024 * 1024)
-    result = diff_paths(old, new, DiffOptions(ignore=ignore, limits=limits, workloads=workloads))
+    options = DiffOptions(
+        ignore=(*configured, *ignore),
+        limits=limits,
+        workloads=config.workloads,
+        presets=tuple(dict.fromkeys((*config.diff_presets, *presets))),
+    )
+    result = diff_paths(old, new, options)
     use_color = color == "always" or (color == "auto" and _terminal())
     if output_format == "json":
         output = format_json(result)

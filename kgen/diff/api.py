@@ -16,14 +16,15 @@ from kgen.diff.format_markdown import format_markdown
 from kgen.diff.format_text import format_text
 from kgen.diff.objects import SourceObject, pair_sides, read_side
 from kgen.diff.paths import parse_pattern
+from kgen.diff.presets import preset_patterns
 from kgen.diff.result import DiffResult
-from kgen.errors import InputError
+from kgen.errors import ConfigError, InputError, KgenError, Location
 from kgen.load.discover import STDIN, discover, read_text
 from kgen.load.yamlload import DEFAULT_LIMITS, Limits
 from kgen.load.gcpause import no_cyclic_gc
 from kgen.model.k8s import WorkloadIndex, WorkloadKind
 
-__all__ = ["DiffOptions", "DiffResult", "diff_paths", "diff_texts", "format_json", "format_markdown", "format_text"]
+__all__ = ["DiffOptions", "DiffResult", "checked_ignores", "diff_paths", "diff_texts", "format_json", "format_markdown", "format_text"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class DiffOptions:
     limits: Limits = DEFAULT_LIMITS  # max_file_bytes: --max-file-size
     #: Custom workload kinds (``.kgen.yaml`` ``workloads:``): their risk notes are a Deployment's.
     workloads: tuple[WorkloadKind, ...] = ()
+    #: Ignore presets (kgen.diff.presets): families of fields dropped like ``ignore``.
+    presets: tuple[str, ...] = ()
 
 
 def diff_texts(old: Mapping[str, str], new: Mapping[str, str], options: DiffOptions) -> DiffResult:
@@ -50,7 +53,8 @@ def diff_texts(old: Mapping[str, str], new: Mapping[str, str], options: DiffOpti
 
 
 def _diff(old: list[SourceObject | None], new: list[SourceObject | None], options: DiffOptions) -> DiffResult:
-    ignores = tuple(parse_pattern(text) for text in options.ignore)
+    texts = (*preset_patterns(options.presets), *options.ignore)
+    ignores = tuple(parse_pattern(text) for text in texts)
     return diff_sides(*pair_sides(old, new), ignores, WorkloadIndex(options.workloads))
 
 
@@ -62,6 +66,16 @@ def diff_paths(old: str, new: str, options: DiffOptions) -> DiffResult:
         old_side = read_side(_read(old, options.limits), "old", _root(old))
         new_side = read_side(_read(new, options.limits), "new", _root(new))
         return _diff(old_side, new_side, options)
+
+
+def checked_ignores(patterns: tuple[str, ...], locations: tuple[Location, ...]) -> tuple[str, ...]:
+    """The config's diff.ignore paths, each refused at its place in the file when it is not a field path."""
+    for pattern, location in zip(patterns, locations):
+        try:
+            parse_pattern(pattern)
+        except KgenError as exc:
+            raise ConfigError(exc.message.replace("--ignore ", "", 1), location, "diff.ignore") from None
+    return patterns
 
 
 def _root(path: str) -> str:

@@ -25,7 +25,8 @@ from fractions import Fraction
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Optional
 
-from kgen.diff.paths import ANY, Item, PatternPath, Segment, segment_matches
+from kgen.diff.paths import ANY, DEEP, Item, PatternPath, Segment, condition, segment_matches
+from kgen.model.k8s import parse_image
 from kgen.model.quantity import QuantityError, parse_quantity
 
 
@@ -172,7 +173,8 @@ def normalize(obj: Mapping[str, Any], group: str, ignores: Iterable[PatternPath]
         obj = _fold_string_data(obj)
     tree = _mapping(obj, None, None)
     for pattern in (*DEFAULT_IGNORES, *ignores):
-        _drop(tree, pattern)
+        field, value = condition(pattern)
+        _drop(tree, field, value)
     return tree
 
 
@@ -241,23 +243,42 @@ def _fold_string_data(secret: Mapping[str, Any]) -> Mapping[str, Any]:
     return result
 
 
-def _drop(node: Any, pattern: PatternPath) -> None:
-    """Remove every field ``pattern`` names from the tree (in place)."""
+def _drop(node: Any, pattern: PatternPath, value: str | None = None) -> None:
+    """Remove every field ``pattern`` names from the tree (in place); with ``value``, only
+    where the field holds it (as text)."""
     head, rest = pattern[0], pattern[1:]
+    if head == DEEP:
+        if rest:
+            _drop(node, rest, value)  # ** spanning no segment
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        for child in list(children):
+            _drop(child, pattern, value)
+        return
     if isinstance(node, dict):
         matching = [k for k in node if segment_matches(head, _segment(node, k))]
         for k in matching:
             if rest:
-                _drop(node[k], rest)
-            else:
+                _drop(node[k], rest, value)
+            elif value is None or _holds(node, k, value):
                 del node[k]
     elif isinstance(node, list):
         matching_indexes = [i for i in range(len(node)) if segment_matches(head, i)]
         for i in reversed(matching_indexes):
             if rest:
-                _drop(node[i], rest)
-            else:
+                _drop(node[i], rest, value)
+            elif value is None or (not isinstance(node[i], (dict, list)) and str(node[i]) == value):
                 del node[i]
+
+
+def _holds(mapping: dict[str, Any], key: str, value: str) -> bool:
+    """Whether ``mapping[key]`` is ``value`` written out, so dropping it changes nothing."""
+    found = mapping[key]
+    if isinstance(found, (dict, list)) or str(found) != value:
+        return False
+    if key == "imagePullPolicy" and value == "IfNotPresent":
+        # IfNotPresent is the default only for an image with a tag other than latest (or a digest)
+        return not parse_image(str(mapping.get("image", ""))).mutable()
+    return True
 
 
 def _segment(node: dict[str, Any], key: str) -> Segment:

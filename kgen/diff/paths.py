@@ -14,6 +14,7 @@ Keys holding a dot, a bracket, a quote or white space are written
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from dataclasses import dataclass
@@ -34,6 +35,18 @@ Path = tuple[Segment, ...]
 
 #: A pattern segment that matches any key, item or index.
 ANY = "*"
+#: A pattern segment that matches any number of segments (none included): ``**.labels.chart``.
+DEEP = "**"
+#: The last segment of ``key==value``: the pattern names the field only while it holds that value
+#: (``**.dnsPolicy==ClusterFirst``, a default written out); never a field name of its own.
+WHEN = "\0=="
+
+
+def condition(pattern: PatternPath) -> tuple[PatternPath, str | None]:
+    """A pattern without its ``==value`` condition, and the value (None: unconditional)."""
+    if pattern and pattern[-1].startswith(WHEN):
+        return pattern[:-1], pattern[-1][len(WHEN) :]
+    return pattern, None
 
 PatternPath = tuple[str, ...]
 
@@ -100,6 +113,14 @@ def parse_pattern(text: str) -> PatternPath:
             expect_segment = False
     if not segments or expect_segment:
         raise _bad_pattern(text, "it ends where a field name is expected")
+    if segments[-1] == DEEP:
+        raise _bad_pattern(text, "** must be followed by a field name")
+    last = segments[-1]
+    if "==" in last and not text.endswith("]"):  # key==value: the field only while it holds that value
+        key, _, value = last.partition("==")
+        if not key:
+            raise _bad_pattern(text, "a field name is expected before ==")
+        segments[-1:] = [key, WHEN + value]
     return tuple(segments)
 
 
@@ -128,18 +149,26 @@ def _bad_pattern(text: str, problem: str) -> KgenError:
 
 
 def segment_matches(pattern: str, segment: Segment) -> bool:
-    """Whether one pattern segment matches one path segment."""
+    """Whether one pattern segment matches one path segment; ``*`` inside a segment is a glob
+    (``meta.helm.sh/*`` matches every key with that prefix)."""
     if pattern == ANY:
         return True
-    if isinstance(segment, Item):
-        return segment.label == pattern
-    if isinstance(segment, int):
-        return pattern == str(segment)
-    return segment == pattern
+    text = segment.label if isinstance(segment, Item) else str(segment)
+    if "*" in pattern:
+        return fnmatch.fnmatchcase(text, pattern)
+    return text == pattern
 
 
 def covers(pattern: PatternPath, path: Path) -> bool:
-    """Whether ``path`` is the field ``pattern`` names or lies below it."""
-    return len(pattern) <= len(path) and all(
-        segment_matches(p, s) for p, s in zip(pattern, path)
-    )
+    """Whether ``path`` is the field ``pattern`` names or lies below it (``**`` spans any number of
+    segments, none included)."""
+    if pattern and pattern[-1].startswith(WHEN):
+        return False  # a field ignored only while it holds a value: what changed it is not ignored
+    if DEEP not in pattern:
+        return len(pattern) <= len(path) and all(segment_matches(p, s) for p, s in zip(pattern, path))
+    if not pattern:
+        return True
+    head, rest = pattern[0], pattern[1:]
+    if head == DEEP:
+        return any(covers(rest, path[start:]) for start in range(len(path) + 1))
+    return bool(path) and segment_matches(head, path[0]) and covers(rest, path[1:])
