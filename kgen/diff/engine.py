@@ -18,7 +18,9 @@ from kgen.diff.result import (
     ObjectDiff,
     ObjectKey,
 )
+from kgen.diff.renames import find_renames
 from kgen.diff.risks import Pair, assess
+from kgen.diff.rollout import annotate
 from kgen.diff.trees import Trees
 from kgen.model.k8s import WorkloadIndex
 
@@ -45,13 +47,40 @@ def diff_sides(
         {key: found.data for key, found in new.objects.items()},
         workloads,
     )
-    for key in sorted(set(old.objects) | set(new.objects)):
-        found = _diff_object(key, old.objects.get(key), new.objects.get(key), ignores, workloads, trees)
+    renames = find_renames(old, new)
+    for key in sorted((set(old.objects) | set(new.objects)) - renames.old_keys):
+        previous = renames.old_of.get(key)
+        if previous is not None:
+            found: Optional[ObjectDiff] = _diff_renamed(key, old.objects[previous], new.objects[key], ignores, trees)
+        else:
+            found = _diff_object(key, old.objects.get(key), new.objects.get(key), ignores, workloads, trees)
         if found is None:
             unchanged += 1
         else:
             objects.append(found)
-    return DiffResult(tuple(objects), unchanged, old.ignored, new.ignored)
+    return DiffResult(annotate(objects, new, renames, workloads), unchanged, old.ignored, new.ignored)
+
+
+def _diff_renamed(
+    key: ObjectKey, before: SourceObject, after: SourceObject, ignores: tuple[PatternPath, ...], trees: Trees
+) -> ObjectDiff:
+    """A hash-suffixed ConfigMap or Secret under its new name: the content diff, the name aside.
+    The new name is a new object, so a change an ``immutable: true`` old one forbids is allowed."""
+    secret = _is_secret(key)
+    raw = compare(normalize(before.data, key.group, ignores), normalize(after.data, key.group, ignores))
+    changes = tuple(_field_change(change, secret) for change in raw if change.path != ("metadata", "name"))
+    risks = assess(Pair(key, before.data, after.data, changes, trees=trees), ignores)
+    return ObjectDiff(
+        key,
+        CHANGED,
+        before.api_version,
+        after.api_version,
+        before.location,
+        after.location,
+        changes=changes,
+        risks=tuple(risk for risk in risks if risk.code != "immutable-field"),
+        renamed_from=before.key.name,
+    )
 
 
 def _diff_object(

@@ -6,7 +6,12 @@
                   "apiVersion": {"old", "new"}, "change": "added|removed|changed",
                   "source": {"old", "new"},
                   "changes": [{"path", "op", "old", "new", "redacted"}],
-                  "risks": [{"code", "path", "reason"}]}],
+                  "risks": [{"code", "path", "reason"}],
+                  # only when they apply:
+                  "rename": {"old", "new"},            # a hash-suffixed ConfigMap/Secret paired by base name
+                  "rolls": [{"group", "kind", "namespace", "name"}],  # workloads now pointing at the new name
+                  "rollout": {"workload", "action", "replicas", "hpaManaged", "strategy", "capacity",
+                              "reason", "because", "explains"}}],
      "summary": {"changed", "added", "removed", "unchanged", "risks", "ignoredDocuments"}}
 """
 
@@ -15,7 +20,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kgen.diff.result import ADDED, CHANGED, REMOVED, DiffResult, FieldChange, ObjectDiff, Risk
+from kgen.diff.paths import format_path
+from kgen.diff.result import ADDED, CHANGED, REMOVED, DiffResult, FieldChange, ObjectDiff, Risk, Rollout
 from kgen.errors import Location
 
 
@@ -36,13 +42,35 @@ def format_json(result: DiffResult) -> str:
 
 
 def _object(obj: ObjectDiff) -> dict[str, Any]:
-    return {
+    found: dict[str, Any] = {
         "key": obj.key.as_dict(),
         "apiVersion": {"old": obj.old_api_version, "new": obj.new_api_version},
         "change": obj.change,
         "source": {"old": _location(obj.old_source), "new": _location(obj.new_source)},
         "changes": [_change(change) for change in obj.changes],
         "risks": [_risk(risk) for risk in obj.risks],
+    }
+    if obj.renamed_from is not None:
+        found["rename"] = {"old": obj.renamed_from, "new": obj.key.name}
+    if obj.rolls:
+        found["rolls"] = [key.as_dict() for key in obj.rolls]
+    if obj.rollout is not None:
+        found["rollout"] = _rollout(obj.rollout)
+    return found
+
+
+def _rollout(rollout: Rollout) -> dict[str, Any]:
+    """Every field change stays in ``changes``; ``explains`` lists those the rollout accounts for."""
+    return {
+        "workload": rollout.workload,
+        "action": rollout.action,
+        "replicas": rollout.replicas,
+        "hpaManaged": rollout.hpa,
+        "strategy": rollout.strategy or None,
+        "capacity": rollout.capacity,
+        "reason": rollout.text,
+        "because": list(rollout.because),
+        "explains": [format_path(path) for path in rollout.explains],
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from kgen.diff.format_text import SIGNS, field_lines
+from kgen.diff.format_text import ROLLS, SIGNS, field_lines, rollout_lines, shown_changes
 from kgen.diff.result import ADDED, REMOVED, DiffResult, ObjectDiff
 from kgen.diff.values import block, plural, summary
 
@@ -30,24 +30,29 @@ def format_markdown(result: DiffResult) -> str:
 def _table(result: DiffResult) -> str:
     rows = ["| | Object | Changes | Risk notes |", "|---|---|---:|---:|"]
     for obj in result.objects:
-        changes = str(len(obj.changes)) if obj.changes else obj.change
+        changes = str(len(shown_changes(obj))) if obj.changes else obj.change
         risks = f"⚠️ {len(obj.risks)}" if obj.risks else "0"
-        rows.append(f"| `{SIGNS[obj.change]}` | {_code(obj.key.display())} | {changes} | {risks} |")
+        rows.append(f"| `{SIGNS[obj.change]}` | {_code(obj.title)} | {changes} | {risks} |")
     return "\n".join(rows) + "\n"
 
 
 def _section(obj: ObjectDiff) -> str:
-    lines = [f"#### `{SIGNS[obj.change]}` {_code(obj.key.display())} {obj.change}", ""]
+    change = "renamed" if obj.renamed_from is not None else obj.change
+    lines = [f"#### `{SIGNS[obj.change]}` {_code(obj.title)} {change}", ""]
     lines.extend(f"- ⚠️ {_escape(risk.reason)}" for risk in obj.risks)
-    if obj.risks:
+    lines.extend(f"- {ROLLS} {_escape(line)}" for line in rollout_lines(obj))
+    if obj.risks or obj.rollout is not None or obj.rolls:
         lines.append("")
+    shown = shown_changes(obj)
+    if obj.change not in (ADDED, REMOVED) and not shown:
+        return "\n".join(lines)
     if obj.change in (ADDED, REMOVED):
         title = f"{obj.change} object"
         body = _content_lines(obj)
         language = "yaml"
     else:
-        title = plural(len(obj.changes), "field change")
-        body = [line for change in obj.changes for line in _diff_prefixed(field_lines(change))]
+        title = plural(len(shown), "field change")
+        body = [line for change in shown for line in _diff_prefixed(field_lines(change))]
         language = "diff"
     fence = _fence(body)
     lines += [

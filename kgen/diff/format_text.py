@@ -4,6 +4,7 @@
 
     ~ apps/Deployment shop/web  (new/web.yaml:1)
       ! container web: memory limit lowered 512Mi → 256Mi; the container is OOM-killed when it uses more
+      ↻ rolls the pods of Deployment web: 3 replicas; RollingUpdate maxUnavailable 25%, maxSurge 25%: ...
       spec.template.spec.containers[web].resources.limits.memory: 512Mi → 256Mi
       + spec.template.spec.containers[web].env[DEBUG]: {name: DEBUG, value: "1"}
       - metadata.labels.team: shop
@@ -20,6 +21,8 @@ from kgen.diff.values import block, inline, is_long, summary, text_diff
 from kgen.errors import Location
 
 ARROW = "→"
+#: Marks a line saying what a change does to running pods.
+ROLLS = "↻"
 SIGNS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
 
 
@@ -59,13 +62,27 @@ def object_lines(obj: ObjectDiff, style: Style = PLAIN, indent: str = "  ") -> l
     """Header, risk notes and field lines of one object."""
     sign = SIGNS[obj.change]
     colour = {ADDED: style.added, REMOVED: style.removed, CHANGED: style.changed}[obj.change]
-    header = style.paint(colour, f"{sign} {obj.key.display()}")
+    header = style.paint(colour, f"{sign} {obj.title}")
     source = _source(obj)
     lines = [f"{header}  {style.paint(style.dim, f'({source})')}" if source else header]
     lines.extend(f"{indent}{style.paint(style.risk, '! ' + risk.reason)}" for risk in obj.risks)
-    for change in obj.changes:
+    lines.extend(f"{indent}{ROLLS} {line}" for line in rollout_lines(obj))
+    for change in shown_changes(obj):
         lines.extend(indent + line for line in field_lines(change, style))
     return lines
+
+
+def rollout_lines(obj: ObjectDiff) -> list[str]:
+    """What the change does to running pods: the workload's own rollout, or (for a renamed
+    ConfigMap or Secret) the workloads that roll because they now point at the new name."""
+    lines = [obj.rollout.text] if obj.rollout is not None else []
+    return lines + [f"rolls the pods of {key.kind} {key.name}" for key in obj.rolls]
+
+
+def shown_changes(obj: ObjectDiff) -> tuple[FieldChange, ...]:
+    """The field changes the text formats print: those a rollout says it explains are left out."""
+    hidden = set(obj.rollout.explains) if obj.rollout is not None else set()
+    return tuple(change for change in obj.changes if change.path not in hidden) if hidden else obj.changes
 
 
 def field_lines(change: FieldChange, style: Style = PLAIN) -> list[str]:

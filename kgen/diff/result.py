@@ -7,7 +7,7 @@ replaced by ``REDACTED``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kgen.diff.paths import Path, format_path
@@ -83,6 +83,47 @@ class Risk:
         return format_path(self.path)
 
 
+#: What a pod-template change does to the running pods (``Rollout.capacity``).
+CAPACITY_KEPT = "kept"  # no pod stops before its replacement is ready
+CAPACITY_REDUCED = "reduced"  # some pods are down at a time
+CAPACITY_LOST = "lost"  # every pod is down at once (Recreate)
+CAPACITY_DEFERRED = "deferred"  # nothing rolls now (OnDelete, paused, a ReplicaSet, a CronJob's next Jobs)
+CAPACITY_UNKNOWN = "unknown"  # a declared kind's own strategy, or one that does not parse
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """A workload's pod template changed: which pods are replaced, and how.
+
+    ``replicas`` is the new side's ``spec.replicas`` (1 when unset), None when
+    an HPA manages it (``hpa``) or the kind has no replica count; ``because``
+    names the ConfigMaps and Secrets (``ConfigMap app-config``, base names)
+    when the template changed only through references to them (a renamed
+    hash-suffixed object, Helm's ``checksum/*`` annotations); ``explains``
+    the field changes that says so, which the text formats leave out.
+    """
+
+    workload: str  # "Deployment web"
+    reason: str  # "3 replicas; RollingUpdate maxUnavailable 0, maxSurge 1: capacity kept"
+    capacity: str
+    strategy: str = ""  # RollingUpdate | Recreate | OnDelete | "" (none, or the kind's own)
+    replicas: int | None = None
+    hpa: bool = False
+    because: tuple[str, ...] = ()
+    explains: tuple[Path, ...] = ()
+    action: str = "rolls the pods of"  # or "does not roll the pods of", "changes the next Jobs of"
+
+    @property
+    def text(self) -> str:
+        """The one line the text and markdown formats print."""
+        cause = f" (because {_and(self.because)} changed)" if self.because else ""
+        return f"{self.action} {self.workload}{cause}: {self.reason}"
+
+
+def _and(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 @dataclass(frozen=True)
 class ObjectDiff:
     """One object that differs between the two sides."""
@@ -96,6 +137,18 @@ class ObjectDiff:
     changes: tuple[FieldChange, ...] = ()
     risks: tuple[Risk, ...] = ()
     content: Any = None  # the whole object (redacted) when added or removed
+    #: A hash-suffixed ConfigMap or Secret paired with its namesake: the old name (``key`` is the new one).
+    renamed_from: str | None = None
+    rollout: Rollout | None = None  # when its pod template changed
+    #: Of a renamed object: the workloads whose pod templates now point at the new name.
+    rolls: tuple[ObjectKey, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """``ConfigMap shop/app-config-7g2hb9kt54 → app-config-c8f4m2d9k7`` for a rename, else the key."""
+        if self.renamed_from is None:
+            return self.key.display()
+        return f"{replace(self.key, name=self.renamed_from).display()} → {self.key.name}"
 
 
 @dataclass(frozen=True)

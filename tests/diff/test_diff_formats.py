@@ -60,7 +60,13 @@ def test_json_has_the_documented_shape(repo_cwd: Path) -> None:
         "ignoredDocuments": {"old": 0, "new": 0},
     }
     for obj in document["objects"]:
-        assert set(obj) == {"key", "apiVersion", "change", "source", "changes", "risks"}
+        # the keys every object has, and the ones added only when they apply (renames, rollouts)
+        assert {"key", "apiVersion", "change", "source", "changes", "risks"} <= set(obj)
+        assert set(obj) - {"key", "apiVersion", "change", "source", "changes", "risks"} <= {"rename", "rolls", "rollout"}
+        if "rollout" in obj:
+            assert set(obj["rollout"]) == {
+                "workload", "action", "replicas", "hpaManaged", "strategy", "capacity", "reason", "because", "explains"
+            }
         assert set(obj["key"]) == {"group", "kind", "namespace", "name"}
         assert obj["change"] in ("added", "removed", "changed")
         for change in obj["changes"]:
