@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from kgen.check.config import Config, find_config, load_config, settle_rules
+from kgen.check.exemptions import ABOUT_EXEMPTIONS
 from kgen.check.policy import ParamSpec, Policy, builtin_policy_dir, load_policy_dirs
 from kgen.check.schema_errors import did_you_mean, expected_type
 from kgen.errors import KgenError
@@ -126,7 +127,12 @@ def explain_rule(rule_id: str, config_path: Path | None, policy_dirs: tuple[Path
         out += ["", "Fails with:", "", _indent(policy.examples["fail"].rstrip()), "", "Passes with:", "", _indent(policy.examples["pass"].rstrip())]
     elif policy.examples:
         out += ["", "Fails:", "", _indent(policy.examples["fail"].rstrip()), "", "Passes:", "", _indent(policy.examples["pass"].rstrip())]
-    out += ["", f"Suppress on one object: metadata.annotations: {{kgen.dev/ignore: \"{policy.id}\"}}"]
+    if policy.id in ABOUT_EXEMPTIONS:  # findings about .kgen.yaml itself: nothing there to annotate or exempt
+        out += ["", f"Switch it off in .kgen.yaml: rules: {{{policy.id}: off}} (no exemption applies to it)"]
+    else:
+        out += ["", f"Suppress on one object: metadata.annotations: {{kgen.dev/ignore: \"{policy.id}\"}}"]
+        out += [f"  or above the object or the reported line: # kgen:ignore {policy.id} <reason>"]
+        out += [f"  or in .kgen.yaml: exemptions: [{{rule: {policy.id}, name: <object>, reason: <why>}}]"]
     return "\n".join(out) + "\n"
 
 

@@ -489,3 +489,14 @@ def test_worker_processes_suppress_alike(tmp_path: Path) -> None:
     serial = findings(1)
     assert sum(1 for *_, by in serial if by) == 20 * 3  # replicas-single, and both mutable tags, in each file
     assert findings(2) == serial
+
+
+def test_explain_shows_a_config_rules_examples_as_kgen_yaml_files() -> None:
+    from kgen.check.docs import explain_rule
+
+    text = explain_rule("exemption-expired", None, (), discover=False)
+    assert "\nChecking:\n\n  apiVersion: v1\n" in text
+    assert "\nFails with:\n\n  # .kgen.yaml\n  exemptions:\n" in text and "      until: 2020-01-31\n" in text
+    assert text.endswith("Switch it off in .kgen.yaml: rules: {exemption-expired: off} (no exemption applies to it)\n")
+    plain = explain_rule("image-tag-mutable", None, (), discover=False)
+    assert "  or above the object or the reported line: # kgen:ignore image-tag-mutable <reason>\n" in plain
