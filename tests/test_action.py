@@ -234,3 +234,16 @@ def test_a_glob_in_paths_expands_as_in_a_shell(workspace: Path, tmp_path: Path) 
     done, outputs = _run_step(_step("check"), workspace, {"paths": "k8s/*.yaml", "format": "text", "sarif-file": ""}, tmp_path)
     assert outputs["exit-code"] == "1", done.stderr
     assert "1 error in 2 files (2 objects)" in done.stdout
+
+
+def test_the_readme_table_lists_every_input_with_its_default() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([\w-]+)` \|\s*([^|]*?)\s*\|", readme, re.M)
+    table = {name: default.strip() for name, default in rows if name in ACTION["inputs"] or name == "paths"}
+    assert set(table) == set(ACTION["inputs"])
+    for name, spec in ACTION["inputs"].items():
+        default = spec.get("default", "")
+        if default:
+            assert table[name] == f"`{default}`", name
+        else:
+            assert not table[name].startswith("`"), name  # an empty default is described, not quoted

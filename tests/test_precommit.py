@@ -17,6 +17,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -128,7 +129,7 @@ def _commit(repo: Path) -> None:
 def _snapshot(source: Path, dest: Path) -> str:
     """A clone of ``source`` with its uncommitted changes to tracked files committed; its HEAD."""
     subprocess.run(["git", "clone", "-q", str(source), str(dest)], env=_env(dest), check=True)
-    changed = [n for n in _git(source, "diff", "HEAD", "--name-only", "-z").split("\0") if n]
+    changed = [n for n in _git(source, "--no-optional-locks", "diff", "HEAD", "--name-only", "-z").split("\0") if n]
     for name in changed:
         if (source / name).is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
@@ -143,14 +144,22 @@ def _snapshot(source: Path, dest: Path) -> str:
 
 @dataclass(frozen=True)
 class Hooks:
-    """A pre-commit config naming this repository's hooks, their environment installed in ``home``."""
+    """This repository's hooks, their environment installed in ``home`` from ``source`` at ``rev``."""
 
-    config: Path
+    source: Path
+    rev: str
     home: Path
 
-    def run(self, repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    def config(self, folder: Path, *hooks: dict[str, Any]) -> Path:
+        """A pre-commit config in ``folder`` naming ``hooks`` (ids with the user's overrides)."""
+        repos = [{"repo": str(self.source), "rev": self.rev, "hooks": list(hooks)}]
+        path = folder / "pre-commit-config.yaml"
+        path.write_text(yaml.safe_dump({"repos": repos}), encoding="utf-8")
+        return path
+
+    def run(self, repo: Path, *args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*PRE_COMMIT, "run", "--config", str(self.config), *args],
+            [*PRE_COMMIT, "run", "--config", str(config or self.source.parent / "pre-commit-config.yaml"), *args],
             cwd=repo,
             env=_env(self.home),
             capture_output=True,
@@ -165,16 +174,13 @@ def hooks(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Hooks:
     base = tmp_path_factory.getbasetemp()
     shared = (base.parent if worker_id != "master" else base) / "kgen-pre-commit"
     shared.mkdir(exist_ok=True)
-    config = shared / "pre-commit-config.yaml"
     with FileLock(str(shared / "lock")):
         if not (shared / "installed").exists():
             rev = _snapshot(REPO, shared / "source")
-            hook_list = [
-                {"id": "kgen-check"},
-                {"id": "kgen-render-check", "args": ["profiles/", "-o", "k8s/"]},
-            ]
-            repos = [{"repo": str(shared / "source"), "rev": rev, "hooks": hook_list}]
-            config.write_text(yaml.safe_dump({"repos": repos}), encoding="utf-8")
+            installed = Hooks(shared / "source", rev, shared / "home")
+            config = installed.config(
+                shared, {"id": "kgen-check"}, {"id": "kgen-render-check", "args": ["profiles/", "-o", "k8s/"]}
+            )
             done = subprocess.run(
                 [*PRE_COMMIT, "install-hooks", "--config", str(config)],
                 cwd=shared / "source",
@@ -183,8 +189,8 @@ def hooks(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Hooks:
                 text=True,
             )
             assert done.returncode == 0, done.stdout + done.stderr
-            (shared / "installed").touch()
-    return Hooks(config, shared / "home")
+            (shared / "installed").write_text(rev, encoding="utf-8")
+    return Hooks(shared / "source", (shared / "installed").read_text(encoding="utf-8"), shared / "home")
 
 
 def _hook_output(stdout: str) -> str:
@@ -314,3 +320,84 @@ def test_render_check_passes_when_the_output_is_current_and_fails_when_it_is_sta
     assert done.returncode == 1, done.stdout + done.stderr
     assert re.search(r"^kgen render --check\.+Failed$", done.stdout, re.M), done.stdout
     assert "  missing: k8s/deployment-shop-api.yaml" in _hook_output(done.stdout).splitlines()
+
+
+def test_narrowed_to_a_folder_with_json_as_the_readme_says(tmp_path: Path, hooks: Hooks) -> None:
+    json_bad = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j"}, "data": {"n": 1}}\n'
+    files = {"k8s/settings.json": json_bad, "k8s/good.yaml": GOOD, "elsewhere/bad.yaml": BAD, "package.json": "{}\n"}
+    repo = _new_repo(tmp_path / "repo", files)
+    _commit(repo)
+    config = hooks.config(tmp_path, {"id": "kgen-check", "files": "^k8s/", "types_or": ["yaml", "json"]})
+    done = hooks.run(repo, "kgen-check", "--all-files", config=config)
+    assert done.returncode == 1, done.stdout + done.stderr
+    output = _hook_output(done.stdout)
+    assert [line for line in output.splitlines() if re.match(r"^\S+:\d+:\d+: ", line)] == [
+        'k8s/settings.json:1:79: error schema-invalid data.n: 1 is read as an integer by kubectl and the API server '
+        '(YAML as go-yaml v2 resolves it), not as text; quote it: "1" [ConfigMap j]'
+    ], output
+    assert "1 error in 2 files (2 objects)" in output
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"""
+
+PDB = """\
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: web}
+"""
+
+
+def test_the_folder_mode_lets_rules_that_relate_objects_see_the_unchanged_files(tmp_path: Path, hooks: Hooks) -> None:
+    repo = _new_repo(tmp_path / "repo", {"k8s/deployment.yaml": DEPLOYMENT, "k8s/pdb.yaml": PDB})
+    _commit(repo)
+    _write(repo, {"k8s/deployment.yaml": DEPLOYMENT.replace("replicas: 3", "replicas: 4")})
+    _git(repo, "add", "-A")
+    # Given the changed file alone, kgen cannot know of the PodDisruptionBudget next to it ...
+    per_file = hooks.config(tmp_path, {"id": "kgen-check", "args": ["--fail-on", "never", "--format", "json"]})
+    done = hooks.run(repo, "kgen-check", "--verbose", config=per_file)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert '"rule": "pdb-missing"' in done.stdout
+    # ... given the folder, it does.
+    (tmp_path / "folder").mkdir()
+    folder = hooks.config(
+        tmp_path / "folder",
+        {"id": "kgen-check", "files": "^k8s/", "pass_filenames": False, "args": ["k8s/", "--fail-on", "never", "--format", "json"]},
+    )
+    done = hooks.run(repo, "kgen-check", "--verbose", config=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert '"rule": "' in done.stdout  # the JSON report was printed (other findings on the Deployment)
+    assert '"rule": "pdb-missing"' not in done.stdout
+
+
+def test_the_readme_config_names_the_hooks_this_repository_has() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("# .pre-commit-config.yaml\n") :]
+    block = block[: block.index("```")]
+    config = yaml.safe_load(block)
+    manifest = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [hook["id"] for hook in config["repos"][0]["hooks"]] == [hook["id"] for hook in manifest]
+    render = next(hook for hook in config["repos"][0]["hooks"] if hook["id"] == "kgen-render-check")
+    assert render["args"] == ["profiles/", "-o", "k8s/"]  # the form the hook is tested with above
