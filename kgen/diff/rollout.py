@@ -90,9 +90,10 @@ def plan(data: Mapping[str, Any], key: ObjectKey, shape: WorkloadShape, hpa: boo
             CAPACITY_DEFERRED, replicas=replicas, hpa=hpa, action="does not roll the pods of",
         )
     if builtin and key.kind == "CronJob" or not builtin and shape.run_to_completion:
+        runs = "Jobs" if builtin else "runs"
         return Rollout(
             workload,
-            "the runs it starts from now on use the new template; a running one keeps the old",
+            f"the {runs} it starts from now on use the new template; a running one keeps the old",
             CAPACITY_DEFERRED, action="does not roll the pods of",
         )
     if not builtin or key.kind not in _STRATEGY_PATHS:
@@ -112,8 +113,9 @@ def plan(data: Mapping[str, Any], key: ObjectKey, shape: WorkloadShape, hpa: boo
     else:
         capacity, reason = _daemonset(kind_of, rolling)
         count = "one pod per node"
+    action = "does not roll the pods of" if capacity == CAPACITY_DEFERRED else "rolls the pods of"
     return Rollout(
-        workload, f"{count}; {reason}", capacity, strategy=str(kind_of), replicas=replicas, hpa=hpa
+        workload, f"{count}; {reason}", capacity, strategy=str(kind_of), replicas=replicas, hpa=hpa, action=action
     )
 
 
@@ -160,7 +162,11 @@ def _statefulset(kind: Any, rolling: Mapping[str, Any], replicas: Optional[int])
     if not isinstance(partition, int) or isinstance(partition, bool) or partition < 0:
         return CAPACITY_UNKNOWN, f"RollingUpdate partition {_written(partition)} is not a number"
     limit = rolling.get("maxUnavailable")
-    at_once = "one pod at a time" if limit is None else f"maxUnavailable {_written(limit)} at a time"
+    at_once = (
+        "one pod at a time"
+        if limit is None
+        else f"maxUnavailable {_written(limit)} at a time (one, without the MaxUnavailableStatefulSet feature gate)"
+    )
     head = f"RollingUpdate {at_once}, highest ordinal first, each pod stopped before its replacement starts"
     if partition:
         head = f"RollingUpdate partition {partition}: only ordinals ≥ {partition} roll, {at_once}"
