@@ -17,6 +17,9 @@ from fractions import Fraction
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+from kgen.diff import risks_availability as availability
+from kgen.diff import risks_config as config
+from kgen.diff import risks_security as security
 from kgen.diff.paths import ANY, Item, Path, PatternPath, covers, format_path, path_sort_key
 from kgen.diff.result import FieldChange, ObjectKey, Risk
 from kgen.diff.trees import Trees
@@ -353,7 +356,7 @@ def _replicas_lowered(pair: Pair) -> Iterator[Note]:
         return
     path: Path = pair.shape.replicas_path
     old, new = _int_or_default(pair.old, path, 1), _int_or_default(pair.new, path, 1)
-    if _lowered(old, new):
+    if _lowered(old, new) and not (new == 1 and old is not None and old > 1):  # that is replicas-to-one
         unset = " (unset means 1: kubectl apply scales down until an autoscaler acts)" if _get(pair.new, path) is None else ""
         yield path, f"replicas lowered {old} → {new}{unset}; fewer pods serve after the apply"
 
@@ -377,17 +380,48 @@ def _hpa_bounds_lowered(pair: Pair) -> Iterator[Note]:
 
 RiskRule = Callable[[Pair], Iterable[Note]]
 
-#: Risk code -> rule, the gravest first (notes print in this order). The code
-#: is stable: JSON output and scripts cite it.
+
+def _either(*rules: RiskRule) -> RiskRule:
+    """One code raised from either side of a relation (a Service and the workloads it selects)."""
+
+    def rule(pair: Pair) -> Iterator[Note]:
+        for each in rules:
+            yield from each(pair)
+
+    return rule
+
+
+#: Risk code -> rule, the gravest first (notes print in this order): an apply
+#: that is rejected or deletes, then traffic that goes nowhere, then more power
+#: to pods and clients, then lost capacity and protection, then the rest. The
+#: code is stable: JSON output and scripts cite it.
 RULES: dict[str, RiskRule] = {
     "object-removed": _object_removed,
     "immutable-field": _immutable_fields,
     "selector-changed": _selector_changed,
     "storage-request-lowered": _storage_request_lowered,
+    "service-selector-orphaned": _either(
+        availability.service_selector_orphaned, availability.service_orphaned_by_workload
+    ),
+    "service-port-removed": availability.service_port_removed,
+    "privileged-added": security.privileged_added,
+    "host-access-added": security.host_access_added,
+    "rbac-widened": security.rbac_widened,
+    "capability-added": security.capability_added,
+    "run-as-root-allowed": security.run_as_root_allowed,
+    "networkpolicy-removed": security.networkpolicy_removed,
+    "networkpolicy-widened": security.networkpolicy_widened,
+    "replicas-to-one": availability.replicas_to_one,
+    "hpa-removed": availability.hpa_removed,
+    "rollout-capacity-loss": availability.rollout_capacity_loss,
+    "readiness-probe-removed": availability.readiness_probe_removed,
+    "pdb-removed": availability.pdb_removed,
+    "pdb-blocks-eviction": _either(availability.pdb_blocks_eviction, availability.pdb_blocks_after_scale),
     "memory-limit-lowered": _memory_limit_lowered,
     "probe-stricter": _probe_stricter,
     "replicas-lowered": _replicas_lowered,
     "hpa-bounds-lowered": _hpa_bounds_lowered,
+    "config-changed-not-rolled": config.config_changed_not_rolled,
     "mutable-image-tag": _mutable_image_tag,
 }
 

@@ -10,7 +10,7 @@ number of objects.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Iterator, Optional
 
@@ -70,6 +70,19 @@ class Tree:
             found.setdefault((key.namespace, key.group), []).append(key)
         return found
 
+    def of_group(self, group: str, *kinds: str) -> Iterator[tuple[ObjectKey, Mapping[str, Any]]]:
+        """Objects of these kinds (in ``group``) in every namespace."""
+        for key in self._by_group.get(group, ()):
+            if key.kind in kinds:
+                yield key, self.objects[key]
+
+    @cached_property
+    def _by_group(self) -> dict[str, list[ObjectKey]]:
+        found: dict[str, list[ObjectKey]] = {}
+        for key in self.objects:
+            found.setdefault(key.group, []).append(key)
+        return found
+
     def workloads(self, namespace: str) -> list[Workload]:
         """Every workload in the namespace (built-in kinds and declared ones)."""
         return self._workloads.get(namespace, [])
@@ -84,7 +97,17 @@ class Tree:
         return found
 
     def workload(self, key: ObjectKey) -> Optional[Workload]:
-        return next((found for found in self.workloads(key.namespace) if found.key == key), None)
+        """The workload under this key; without a file, the first copy of it in any file."""
+        return self._workload_by_key.get(key) or self._workload_by_key.get(replace(key, file=""))
+
+    @cached_property
+    def _workload_by_key(self) -> dict[ObjectKey, Workload]:
+        found: dict[ObjectKey, Workload] = {}
+        for workloads in self._workloads.values():
+            for workload in workloads:
+                found.setdefault(workload.key, workload)
+                found.setdefault(replace(workload.key, file=""), workload)
+        return found
 
     def shape(self, data: Mapping[str, Any]) -> Optional[WorkloadShape]:
         return self._index.shape(data)

@@ -104,7 +104,11 @@ def test_a_declared_rollouts_memory_cut_gets_the_note_a_deployment_gets() -> Non
 
 def test_a_declared_rollout_scaled_to_one() -> None:
     assert notes(diff_declared(workload(), workload(replicas="1"), ROLLOUT_KIND)) == [
-        ("replicas-lowered", "spec.replicas", "replicas lowered 3 → 1; fewer pods serve after the apply")
+        (
+            "replicas-to-one",
+            "spec.replicas",
+            "replicas 3 → 1: a single pod serves, so every rollout, eviction or node failure interrupts it",
+        )
     ]
 
 
@@ -112,10 +116,10 @@ def test_a_declared_rollouts_replicas_removed_mean_one() -> None:
     new = workload().replace("  replicas: 3\n", "")
     assert notes(diff_declared(workload(), new, ROLLOUT_KIND)) == [
         (
-            "replicas-lowered",
+            "replicas-to-one",
             "spec.replicas",
-            "replicas lowered 3 → 1 (unset means 1: kubectl apply scales down until an autoscaler acts); "
-            "fewer pods serve after the apply",
+            "replicas 3 → 1 (unset means 1): a single pod serves, so every rollout, eviction or node failure "
+            "interrupts it",
         )
     ]
 
@@ -188,11 +192,15 @@ def test_notes_follow_the_paths_the_declaration_names() -> None:
             "immutable as a Deployment does)",
         ),
         (
+            "replicas-to-one",
+            "spec.workers.count",
+            "replicas 3 → 1: a single pod serves, so every rollout, eviction or node failure interrupts it",
+        ),
+        (
             "memory-limit-lowered",
             "spec.workers.template.spec.containers[web].resources.limits.memory",
             "container web: memory limit lowered 1Gi → 512Mi; the container is OOM-killed when it uses more",
         ),
-        ("replicas-lowered", "spec.workers.count", "replicas lowered 3 → 1; fewer pods serve after the apply"),
     ]
 
 

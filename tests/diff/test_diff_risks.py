@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from diff_support import diff_yaml, risks_of
@@ -290,8 +292,17 @@ def test_lowered_replicas(kind: str) -> None:
 
 def test_replicas_removed_means_one() -> None:
     assert reasons(workload(spec="  replicas: 3\n"), workload()) == [
-        "replicas lowered 3 → 1 (unset means 1: kubectl apply scales down until an autoscaler acts); "
-        "fewer pods serve after the apply"
+        "replicas 3 → 1 (unset means 1): a single pod serves, so every rollout, eviction or node failure interrupts it"
+    ]
+
+
+def test_replicas_removed_from_two_or_more_is_lowered() -> None:
+    # 1 is replicas-to-one's; replicas-lowered keeps the rest (0 included)
+    assert reasons(workload(spec="  replicas: 5\n"), workload(spec="  replicas: 2\n")) == [
+        "replicas lowered 5 → 2; fewer pods serve after the apply"
+    ]
+    assert risks_of(diff_yaml(workload(spec="  replicas: 3\n"), workload(spec="  replicas: 0\n"))) == [
+        ("replicas-lowered", "spec.replicas")
     ]
 
 
@@ -370,6 +381,7 @@ def test_risks_on_ignored_fields_are_dropped() -> None:
 
 
 def test_every_rule_has_a_test_here() -> None:
-    source = open(__file__, encoding="utf-8").read()
+    here = Path(__file__).parent
+    source = "".join(path.read_text(encoding="utf-8") for path in (here / "test_diff_risks.py", *here.glob("test_risks_*.py")))
     for code in RULES:
         assert f'"{code}"' in source, code
