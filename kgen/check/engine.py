@@ -12,6 +12,7 @@ locate their findings by reading only the documents that have any.
 from __future__ import annotations
 
 import itertools
+import json
 import string
 from dataclasses import dataclass, field
 from datetime import date
@@ -205,9 +206,11 @@ class FileResult:
     not_kubernetes: int = 0
     unknown_kind: int = 0
     text: str | None = None  # only for stdin, which cannot be read twice
-    #: CustomResourceDefinitions read (data, file:line), and the objects of kinds with no built-in
-    #: schema, validated once every file is read (a CRD may come after its resources); those are in kept too
-    crds: list[tuple[Mapping[str, Any], str]] = field(default_factory=list)
+    #: CustomResourceDefinitions read ((group, kind) they define or None, data, file:line) - the data as
+    #: JSON text from a worker process (one string to send, parsed only for kinds that have resources) -
+    #: and the objects of kinds with no built-in schema, validated once every file is read (a CRD may come
+    #: after its resources); those are in kept too
+    crds: list[tuple[tuple[str, str] | None, Mapping[str, Any] | str, str]] = field(default_factory=list)
     custom: list[ObjectEntry] = field(default_factory=list)
     helm: tuple[str, HelmSources] | None = None  # its name and `# Source:` comments, when it is helm template output
 
@@ -303,6 +306,8 @@ class FileChecker:
         self.complete = config.complete
         self.inline_suppressions = setup.inline_suppressions
         self.stamp = Stamper(self.rules)
+        #: In a worker process: what goes back to the main process is made cheap to send (CRDs as JSON text).
+        self.portable = False
         #: What single-object rules see: no index (they never read one; a rule that needs one is cross-object).
         self._alone = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete)
         self._by_shape: dict[tuple[str, str, frozenset[str]], tuple[list[CompiledPolicy], list[CompiledPolicy]]] = {}
@@ -468,7 +473,8 @@ class FileChecker:
         entry.applied.append(SCHEMA_INVALID)
         problems = list(itertools.islice(self.schemas.problems(dict(entry.data)), MAX_SCHEMA_PROBLEMS))
         if is_crd(entry.data):
-            result.crds.append((entry.data, f"{entry.source}:{entry.line}"))
+            payload = json.dumps(entry.data) if self.portable else entry.data
+            result.crds.append((defined_kind(entry.data), payload, f"{entry.source}:{entry.line}"))
             problems += _unreported(crd_problems(entry.data), problems, MAX_SCHEMA_PROBLEMS - len(problems))
         for problem in problems:
             violation = _schema_violation(entry, document, problem)
@@ -640,7 +646,7 @@ class _Merger:
         self.kept: list[ObjectEntry] = []
         #: The checked CRDs by the (group, kind) they define, the last one read of each (as apply keeps it):
         #: a tree that holds one project's CRDs several times keeps each once.
-        self.crds: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
+        self.crds: dict[tuple[str, str], tuple[Mapping[str, Any] | str, str]] = {}
         self.custom: list[ObjectEntry] = []
         self.stdin_text: str | None = None
         self.origins: dict[str, OriginMap] = {}  # source -> where its findings' objects were written
@@ -669,11 +675,10 @@ class _Merger:
         for entry in result.kept:
             self.index.add(entry)
             self.kept.append(entry)
-        for crd in result.crds:
-            defined = defined_kind(crd[0])
+        for defined, payload, origin in result.crds:
             if defined is not None:
                 self.crds.pop(defined, None)  # re-inserted last: the registry adds them in reading order
-                self.crds[defined] = crd
+                self.crds[defined] = (payload, origin)
         self.custom.extend(result.custom)
 
     def check_custom(self, crd_files: list[tuple[Mapping[str, Any], str]]) -> None:
@@ -683,7 +688,13 @@ class _Merger:
         schemas = self.checker.schemas
         if schemas is None or not self.custom:
             return
-        crds = registry(schemas, [*crd_files, *self.crds.values()])
+        needed = {(api_group(entry.ref.api_version), entry.ref.kind) for entry in self.custom}
+        checked = [
+            (json.loads(payload) if isinstance(payload, str) else payload, origin)
+            for defined, (payload, origin) in self.crds.items()
+            if defined in needed  # a CRD no checked resource uses defines nothing this run needs
+        ]
+        crds = registry(schemas, [*crd_files, *checked])
         found: dict[str, list[tuple[ObjectEntry, list[SchemaProblem]]]] = {}
         stamp = self.checker.stamp
         for entry in self.custom:

@@ -24,6 +24,7 @@ def _start(setup: Setup) -> None:
     gc.disable()  # as in the main process: no cycles to collect, only rescans to avoid
     if _checker is None:  # spawned, not forked: build our own
         _checker = FileChecker(setup)
+    _checker.portable = True  # this process's copy: its results are sent to the main process
 
 
 def _check(source: Source) -> FileResult:
