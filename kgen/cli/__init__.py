@@ -19,6 +19,7 @@ from kgen import __version__
 from kgen.errors import ExitCode, KgenError
 
 from kgen.cli import check as _check
+from kgen.cli import completion as _completion
 from kgen.cli import diff as _diff
 from kgen.cli import render as _render
 
@@ -74,7 +75,7 @@ def cli(debug: bool) -> None:
     """
 
 
-for _module in (_render, _check, _diff):
+for _module in (_render, _check, _diff, _completion):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
