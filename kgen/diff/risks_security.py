@@ -195,20 +195,20 @@ def run_as_root_allowed(pair: Pair) -> Iterator[Note]:
             continue
         if new.user == 0:
             if old is None or old.user != 0:
-                found.setdefault((new.user_at, "runAsUser 0: {} run as root"), []).append(container.name)
+                found.setdefault((new.user_at, "runAsUser 0: {who} {run} as root"), []).append(container.name)
         elif old is not None and new.user is None:
             if old.non_root is True and old.user != 0:
                 found.setdefault((new.non_root_at, _NON_ROOT_DROPPED), []).append(container.name)
             elif old.user is not None and old.user != 0:
-                reason = f"runAsUser {old.user} removed and runAsNonRoot not true: {{}} run as the image's user, root if the image says so"
+                reason = f"runAsUser {old.user} removed and runAsNonRoot not true: {{who}} {{run}} as the image's user, root if the image says so"
                 found.setdefault((old.user_at, reason), []).append(container.name)
     for (path, reason), names in found.items():
         who = ("container " if len(names) == 1 else "containers ") + ", ".join(names)
-        yield path, reason.format(who)
+        yield path, reason.format(who=who, run="runs" if len(names) == 1 else "run")
 
 
 _NON_ROOT_DROPPED = (
-    "runAsNonRoot no longer true: the kubelet stops refusing an image whose user is root, so {} may run as root"
+    "runAsNonRoot no longer true: the kubelet stops refusing an image whose user is root, so {who} may run as root"
 )
 
 
