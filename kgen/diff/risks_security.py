@@ -79,7 +79,8 @@ def capability_added(pair: Pair) -> Iterator[Note]:
             )
         if container.old is None:
             continue
-        undropped = sorted(_capabilities(container.old, "drop") - _capabilities(container.new, "drop"))
+        still = _capabilities(container.new, "drop")
+        undropped = [] if "ALL" in still else sorted(_capabilities(container.old, "drop") - still)
         if undropped:
             what = (
                 "ALL: the runtime's default capabilities (CHOWN, NET_RAW, SETUID, ...) come back"
