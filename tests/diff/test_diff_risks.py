@@ -385,3 +385,10 @@ def test_every_rule_has_a_test_here() -> None:
     source = "".join(path.read_text(encoding="utf-8") for path in (here / "test_diff_risks.py", *here.glob("test_risks_*.py")))
     for code in RULES:
         assert f'"{code}"' in source, code
+
+
+def test_the_readme_table_lists_every_code_in_order() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Risk notes", 1)[1].split("\n### ", 1)[0]
+    listed = [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")]
+    assert listed == list(RULES)
