@@ -274,7 +274,7 @@ def service_port_removed(pair: Pair) -> Iterator[Note]:
         return
     new_ports = items(get_path(pair.new, ("spec", "ports")))
     new_numbers = {integer(mapping(port).get("port")) for port in new_ports}
-    new_names = {mapping(port).get("name") for port in new_ports}
+    new_names = {name for name in (mapping(port).get("name") for port in new_ports) if isinstance(name, str)}
     for index, port in enumerate(old_ports):
         number, name = integer(mapping(port).get("port")), mapping(port).get("name")
         users = sorted(

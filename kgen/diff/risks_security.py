@@ -135,7 +135,7 @@ def host_access_added(pair: Pair) -> Iterator[Note]:
 
 def _host_path(volume: Any) -> Optional[str]:
     path = mapping(mapping(volume).get("hostPath")).get("path")
-    return path.rstrip("/") or "/" if isinstance(path, str) else None
+    return (path.rstrip("/") or "/") if isinstance(path, str) else None
 
 
 def _host_port(port: Any) -> Optional[tuple[int, str]]:
