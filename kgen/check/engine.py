@@ -242,11 +242,12 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     if fail_on not in (*SEVERITY_RANK, "never"):
         raise KgenError(f"fail-on {fail_on!r} is not one of error, warning, info, never")
     crd_files = load_crd_paths((*setup.config.crds, *options.crd_paths), options.limits) if checker.schemas else []
-    listed = [s for s in discover(options.paths, setup.config.exclude) if not is_config_file(s)]
-    patches = KustomizePatches.of(listed)  # kustomize patches are pieces of objects: skipped, counted
+    # kustomize patches are pieces of objects: skipped, counted (the files are listed twice, never held)
+    patches = KustomizePatches.of(discover(options.paths, setup.config.exclude))
+    listed = (s for s in discover(options.paths, setup.config.exclude) if not is_config_file(s))
     builds = [kustomize_build(folder) for folder in options.kustomize]
     # built streams first: they are checked in this process, before any worker starts
-    sources = [*(Source(b.name, None, b.text) for b in builds), *(s for s in listed if not patches.skips(s))]
+    sources = itertools.chain((Source(b.name, None, b.text) for b in builds), (s for s in listed if not patches.skips(s)))
     on = today(options.today) if any(e.until is not None for e in setup.config.exemptions) else date.min
     merger = _Merger(checker, options.collect_objects)
     for built in builds:

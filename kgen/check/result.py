@@ -9,7 +9,7 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectRef:
     """The Kubernetes object a finding is about (empty strings when unknown)."""
 
@@ -39,7 +39,7 @@ class RuleInfo:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     severity: str  # error | warning | info

@@ -99,13 +99,21 @@ class KustomizePatches:
 
     @classmethod
     def of(cls, sources: Iterable[Source]) -> "KustomizePatches":
+        """Read from the folders of ``sources`` (consumed as they come: a tree of many files is not
+        held; each folder is looked at once)."""
         found = cls()
+        folders: set[str] = set()
         for source in sources:
             if source.path is None:
                 continue
+            folder = os.path.dirname(str(source.path))
+            if folder in folders and not is_kustomization(source):
+                continue
+            folders.add(folder)
+            real = os.path.realpath(folder or ".")
             if is_kustomization(source):
-                found._read_tree(os.path.dirname(os.path.realpath(source.path)))
-            found._ancestors(os.path.dirname(os.path.realpath(source.path)))
+                found._read_tree(real)
+            found._ancestors(real)
         return found
 
     def skips(self, source: Source) -> bool:

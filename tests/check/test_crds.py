@@ -16,6 +16,7 @@ from kgen.check.engine import CheckOptions, run_check
 from kgen.check.result import CheckResult
 from kgen.cli import cli
 from kgen.errors import ConfigError
+from kgen.check import parallel
 from tests.check.support import loc, write
 from tests.conftest import REPO
 
@@ -203,7 +204,7 @@ def test_crd_after_its_resource_in_the_same_file(tmp_path: Path) -> None:
 
 
 def test_workers_give_the_same_findings(tmp_path: Path) -> None:
-    for number in range(24):  # above the worker threshold (16 files)
+    for number in range(parallel.MIN_FILES + 8):  # above the worker threshold
         write(tmp_path, WIDGET.replace("small", f"w{number:02}").replace("11", str(number)), f"w{number:02}.yaml")
     write(tmp_path, WIDGET_CRD, "zz-crd.yaml")
     one = run(tmp_path)
@@ -212,7 +213,7 @@ def test_workers_give_the_same_findings(tmp_path: Path) -> None:
         (f.file, f.line, f.column, f.message) for f in two.findings if f.rule == "schema-invalid"
     ]
     bad = sorted(f.file for f in one.findings if f.rule == "schema-invalid")
-    assert [Path(f).name for f in bad] == ["w00.yaml", *[f"w{n}.yaml" for n in range(11, 24)]]
+    assert [Path(f).name for f in bad] == ["w00.yaml", *[f"w{n}.yaml" for n in range(11, parallel.MIN_FILES + 8)]]
     assert one.summary.skipped_unknown_kind == two.summary.skipped_unknown_kind == 0
 
 

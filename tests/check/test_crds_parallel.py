@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kgen.check.engine import CheckOptions, run_check
+from kgen.check import parallel
 
 from tests.conftest import REPO
 
@@ -20,7 +21,7 @@ def tree(tmp_path: Path) -> Path:
     """The resources first and their CRDs last (a CRD may come after its resources), with enough
     other files that --jobs 2 uses worker processes."""
     shutil.copy(RESOURCES / "servicemonitor-invalid.yaml", tmp_path / "a-servicemonitors.yaml")
-    for index in range(20):
+    for index in range(parallel.MIN_FILES):
         (tmp_path / f"m-{index:02d}.yaml").write_text(
             f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{index}, namespace: shop}}\ndata: {{k: v}}\n",
             encoding="utf-8",

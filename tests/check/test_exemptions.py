@@ -12,6 +12,7 @@ import pytest
 
 from kgen.check.engine import CheckOptions, run_check
 from kgen.check.result import CheckResult, Finding
+from kgen.check import parallel
 
 from tests.check.test_config_errors import kgen, refused
 from tests.check.support import loc
@@ -478,7 +479,7 @@ def test_json_names_the_config_applied_as_found(tmp_path: Path) -> None:
 
 
 def test_worker_processes_suppress_alike(tmp_path: Path) -> None:
-    for number in range(20):
+    for number in range(parallel.MIN_FILES + 4):
         (tmp_path / f"app{number:02}.yaml").write_text(COMMENTED)
     (tmp_path / ".kgen.yaml").write_text("exemptions:\n  - {rule: image-tag-mutable, container: help*, reason: r}\n")
 
@@ -487,7 +488,7 @@ def test_worker_processes_suppress_alike(tmp_path: Path) -> None:
         return [(f.file, f.line, f.rule, f.suppressed_by) for f in run_check(options).findings]
 
     serial = findings(1)
-    assert sum(1 for *_, by in serial if by) == 20 * 3  # replicas-single, and both mutable tags, in each file
+    assert sum(1 for *_, by in serial if by) == (parallel.MIN_FILES + 4) * 3  # replicas-single and both mutable tags, in each file
     assert findings(2) == serial
 
 

@@ -17,6 +17,7 @@ from kgen.check.engine import CheckOptions, run_check
 from kgen.check.result import Finding
 from kgen.cli import cli
 from kgen.load.helm import HelmSource, helm_sources
+from kgen.check import parallel
 
 from tests.check.support import write
 from tests.conftest import REPO
@@ -113,7 +114,7 @@ def test_as_a_file_the_text_names_the_file_and_the_template() -> None:
 
 def test_worker_processes_carry_the_sources_back(tmp_path: Path) -> None:
     paths = []
-    for number in range(20):  # enough files for the worker pool
+    for number in range(parallel.MIN_FILES + 4):  # enough files for the worker pool
         paths.append(write(tmp_path, TEXT, f"release-{number:02}.yaml"))
     result = run_check(CheckOptions(paths=(str(tmp_path),), discover_config=False, jobs=2))
     mapped = {(Path(f.file).name, f.rule, f.origin, f.origin_line) for f in result.findings if f.rule == "replicas-single"}
