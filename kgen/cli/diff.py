@@ -42,6 +42,11 @@ EXIT_WHEN = ("changes", "risks", "never")
     help="When to exit 1: on any change (like diff), only on changes with risk notes, or never.",
 )
 @click.option(
+    "--max-bytes", type=click.IntRange(min=1024), metavar="N",
+    help="markdown: keep the output within N bytes (default: GitHub's comment limit, 65,536 characters); "
+    "the summary and every risk note stay, field changes are cut with a note.",
+)
+@click.option(
     "--max-file-size", type=click.IntRange(min=1), default=64, show_default=True, metavar="MIB",
     help="Refuse files larger than this many MiB.",
 )
@@ -58,6 +63,7 @@ def diff_command(
     presets: tuple[str, ...],
     color: str,
     exit_when: str,
+    max_bytes: int | None,
     max_file_size: int,
     config_path: Path | None,
     no_config: bool,
@@ -107,7 +113,7 @@ def diff_command(
     if output_format == "json":
         output = format_json(result)
     elif output_format == "markdown":
-        output = format_markdown(result)
+        output = format_markdown(result, max_chars=None, max_bytes=max_bytes) if max_bytes else format_markdown(result)
     else:
         output = format_text(result, color=use_color)
     click.echo(output, nl=False, color=use_color)

@@ -18,13 +18,61 @@ from kgen.diff.values import block, plural, summary
 MAX_CONTENT_LINES = 200
 
 
-def format_markdown(result: DiffResult) -> str:
-    """The whole result as GitHub-flavoured markdown; deterministic."""
+#: GitHub's limit on a comment's body, in characters.
+GITHUB_COMMENT_LIMIT = 65_536
+
+
+def format_markdown(result: DiffResult, max_chars: int | None = GITHUB_COMMENT_LIMIT, max_bytes: int | None = None) -> str:
+    """The whole result as GitHub-flavoured markdown; deterministic.
+
+    When it would be longer than ``max_chars`` characters (GitHub's comment limit by default) or
+    ``max_bytes`` UTF-8 bytes, the summary, the table, every heading, risk note and rollout line
+    stay, and the field changes are cut: those of objects with risk notes are kept first, then the
+    others in order, and each object cut says how much of it was left out."""
     if not result.changed:
         return f"### kgen diff: no changes\n\n{summary(result)}\n"
-    parts = [f"### kgen diff\n\n{summary(result)}\n", _table(result)]
-    parts.extend(_section(obj) for obj in result.objects)
+    head = [f"### kgen diff\n\n{summary(result)}\n", _table(result)]
+    full = "\n".join([*head, *(_section(obj) for obj in result.objects)])
+    if _fits(full, max_chars, max_bytes):
+        return full
+    parts = list(head)
+    # every object without its block (a note in its place, longer than the block's frame), and room
+    # for the one object that is cut part-way: its frame and its note both
+    fixed = _size("\n".join([*head, *(_section(obj, keep=0) for obj in result.objects)]), max_chars, max_bytes)
+    room = _room(max_chars, max_bytes) - fixed - CUT_ROOM
+    cut = False
+    kept: dict[int, int] = {}
+    # the field changes of objects with risk notes first (what a reviewer reads them for), then in order
+    for index in sorted(range(len(result.objects)), key=lambda i: (not result.objects[i].risks, i)):
+        body = _body_lines(result.objects[index])
+        keep = 0
+        for line in [] if cut else body:
+            size = _size(line + "\n", max_chars, max_bytes)
+            if size > room:
+                break
+            room -= size
+            keep += 1
+        cut = cut or keep < len(body)
+        kept[index] = keep
+    parts.extend(_section(obj, keep=kept[index]) for index, obj in enumerate(result.objects))
     return "\n".join(parts)
+
+
+#: The frame of a collapsible block ("<details>…```diff…```…</details>") and the note of a cut one.
+CUT_ROOM = 400
+
+
+def _room(max_chars: int | None, max_bytes: int | None) -> int:
+    return min(limit for limit in (max_chars, max_bytes, 1 << 62) if limit is not None)
+
+
+def _size(text: str, max_chars: int | None, max_bytes: int | None) -> int:
+    """The measure the tighter limit counts in: bytes when a byte limit is set, else characters."""
+    return len(text.encode("utf-8")) if max_bytes is not None else len(text)
+
+
+def _fits(text: str, max_chars: int | None, max_bytes: int | None) -> bool:
+    return (max_chars is None or len(text) <= max_chars) and (max_bytes is None or len(text.encode("utf-8")) <= max_bytes)
 
 
 def _table(result: DiffResult) -> str:
@@ -36,7 +84,15 @@ def _table(result: DiffResult) -> str:
     return "\n".join(rows) + "\n"
 
 
-def _section(obj: ObjectDiff) -> str:
+def _body_lines(obj: ObjectDiff) -> list[str]:
+    """The lines of an object's collapsible block: its field changes, or its YAML."""
+    if obj.change in (ADDED, REMOVED):
+        return _content_lines(obj)
+    return [line for change in shown_changes(obj) for line in _diff_prefixed(field_lines(change))]
+
+
+def _section(obj: ObjectDiff, keep: int | None = None) -> str:
+    """One object; with ``keep``, only that many lines of its block (and a note on the rest)."""
     change = "renamed" if obj.renamed_from is not None else obj.change
     lines = [f"#### `{SIGNS[obj.change]}` {_code(obj.title)} {change}", ""]
     lines.extend(f"- ⚠️ {_escape(risk.reason)}" for risk in obj.risks)
@@ -46,14 +102,24 @@ def _section(obj: ObjectDiff) -> str:
     shown = shown_changes(obj)
     if obj.change not in (ADDED, REMOVED) and not shown:
         return "\n".join(lines)
+    body = _body_lines(obj)
     if obj.change in (ADDED, REMOVED):
         title = f"{obj.change} object"
-        body = _content_lines(obj)
         language = "yaml"
     else:
         title = plural(len(shown), "field change")
-        body = [line for change in shown for line in _diff_prefixed(field_lines(change))]
         language = "diff"
+    if keep is not None and keep < len(body):
+        left = len(body) - keep
+        cut = f"{plural(left, 'line')} of {len(body)} left out to fit the comment; `kgen diff --format text` shows them all"
+        if keep == 0:
+            lines += [f"_{_escape(title)}: {cut}._", ""]
+            return "\n".join(lines)
+        body = body[:keep]
+        title = f"{title} ({plural(left, 'line')} left out)"
+        lines_after = [f"_{cut}._", ""]
+    else:
+        lines_after = []
     fence = _fence(body)
     lines += [
         f"<details><summary>{html.escape(title)}</summary>",
@@ -64,6 +130,7 @@ def _section(obj: ObjectDiff) -> str:
         "",
         "</details>",
         "",
+        *lines_after,
     ]
     return "\n".join(lines)
 
