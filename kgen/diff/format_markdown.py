@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import re
 
-from kgen.diff.format_text import ROLLS, SIGNS, field_lines, rollout_lines, shown_changes
-from kgen.diff.result import ADDED, REMOVED, DiffResult, ObjectDiff
+from kgen.diff.format_text import ROLLS, SIGNS, collapse, field_lines, rollout_lines, shown_changes
+from kgen.diff.result import ADDED, REMOVED, DiffResult, FieldChange, ObjectDiff
 from kgen.diff.values import block, plural, summary
 
 #: Lines of an added or removed object's YAML shown before it is cut short.
@@ -31,20 +31,23 @@ def format_markdown(result: DiffResult, max_chars: int | None = GITHUB_COMMENT_L
     others in order, and each object cut says how much of it was left out."""
     if not result.changed:
         return f"### kgen diff: no changes\n\n{summary(result)}\n"
+    shared, objects = collapse(result)
     head = [f"### kgen diff\n\n{summary(result)}\n", _table(result)]
-    full = "\n".join([*head, *(_section(obj) for obj in result.objects)])
+    if shared:
+        head.append(_shared(shared))
+    full = "\n".join([*head, *(_section(obj) for obj in objects)])
     if _fits(full, max_chars, max_bytes):
         return full
     parts = list(head)
     # every object without its block (a note in its place, longer than the block's frame), and room
     # for the one object that is cut part-way: its frame and its note both
-    fixed = _size("\n".join([*head, *(_section(obj, keep=0) for obj in result.objects)]), max_chars, max_bytes)
+    fixed = _size("\n".join([*head, *(_section(obj, keep=0) for obj in objects)]), max_chars, max_bytes)
     room = _room(max_chars, max_bytes) - fixed - CUT_ROOM
     cut = False
     kept: dict[int, int] = {}
     # the field changes of objects with risk notes first (what a reviewer reads them for), then in order
-    for index in sorted(range(len(result.objects)), key=lambda i: (not result.objects[i].risks, i)):
-        body = _body_lines(result.objects[index])
+    for index in sorted(range(len(objects)), key=lambda i: (not objects[i].risks, i)):
+        body = _body_lines(objects[index])
         keep = 0
         for line in [] if cut else body:
             size = _size(line + "\n", max_chars, max_bytes)
@@ -54,7 +57,7 @@ def format_markdown(result: DiffResult, max_chars: int | None = GITHUB_COMMENT_L
             keep += 1
         cut = cut or keep < len(body)
         kept[index] = keep
-    parts.extend(_section(obj, keep=kept[index]) for index, obj in enumerate(result.objects))
+    parts.extend(_section(obj, keep=kept[index]) for index, obj in enumerate(objects))
     return "\n".join(parts)
 
 
@@ -73,6 +76,16 @@ def _size(text: str, max_chars: int | None, max_bytes: int | None) -> int:
 
 def _fits(text: str, max_chars: int | None, max_bytes: int | None) -> bool:
     return (max_chars is None or len(text) <= max_chars) and (max_bytes is None or len(text.encode("utf-8")) <= max_bytes)
+
+
+def _shared(shared: list[tuple[FieldChange, int]]) -> str:
+    """The label changes several objects share, each once with their count."""
+    lines = ["**The same change on several objects:**", ""]
+    for change, count in shared:
+        first, *rest = field_lines(change)
+        lines.append(f"- {_code(first)} on {count} objects")
+        lines.extend(f"  {_code(line)}" for line in rest)
+    return "\n".join(lines) + "\n"
 
 
 def _table(result: DiffResult) -> str:

@@ -14,7 +14,8 @@ ANSI colour only when asked (the CLI decides).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from kgen.diff.result import ADDED, CHANGED, REDACTED, REMOVED, DiffResult, FieldChange, ObjectDiff
 from kgen.diff.values import block, inline, is_long, summary, text_diff
@@ -51,11 +52,49 @@ def format_text(result: DiffResult, color: bool = False) -> str:
     """The whole result as text; deterministic (same result, same bytes)."""
     style = ANSI if color else PLAIN
     lines: list[str] = []
-    for obj in result.objects:
+    shared, objects = collapse(result)
+    for change, count in shared:
+        first, *rest = field_lines(change, style)
+        lines.append(f"~ {first}  {style.paint(style.dim, f'(on {count} objects)')}")
+        lines.extend("  " + line for line in rest)
+    if shared:
+        lines.append("")
+    for obj in objects:
         lines.extend(object_lines(obj, style))
         lines.append("")
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
+
+
+def collapse(result: DiffResult) -> tuple[list[tuple[FieldChange, int]], list[ObjectDiff]]:
+    """A change of an object's own label (``metadata.labels``) that several changed objects share,
+    once with their count, and the objects without it: one that changed only so is not listed."""
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    first: dict[tuple[str, str, str, str], FieldChange] = {}
+    for obj in result.objects:
+        if obj.change != CHANGED:
+            continue
+        for change in obj.changes:
+            if len(change.path) == 3 and change.path[:2] == ("metadata", "labels"):
+                key = _change_key(change)
+                counts[key] += 1
+                first.setdefault(key, change)
+    keys = {key for key, count in counts.items() if count >= 2}
+    if not keys:
+        return [], list(result.objects)
+    shared = [(first[key], counts[key]) for key in sorted(keys)]
+    objects = []
+    for obj in result.objects:
+        if obj.change == CHANGED:
+            obj = replace(obj, changes=tuple(c for c in obj.changes if _change_key(c) not in keys))
+            if not (shown_changes(obj) or obj.risks or obj.rollout is not None or obj.rolls):
+                continue
+        objects.append(obj)
+    return shared, objects
+
+
+def _change_key(change: FieldChange) -> tuple[str, str, str, str]:
+    return (change.path_text, change.op, repr(change.old), repr(change.new))
 
 
 def object_lines(obj: ObjectDiff, style: Style = PLAIN, indent: str = "  ") -> list[str]:
