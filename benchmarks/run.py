@@ -188,6 +188,34 @@ def profiles(target: Path, count: int) -> None:
         (target / f"app-{index:04d}.yaml").write_text("\n".join(lines) + "\n")
 
 
+def diff_trees(target: Path, objects: int, config_lines: int = 100, huge: int = 10, huge_lines: int = 10_000) -> tuple[Path, Path]:
+    """Two trees of ``objects`` objects each (Deployments, Services and ConfigMaps of ``config_lines``
+    lines, ``huge`` of them of ``huge_lines``), the second with every tenth app changed (its image and
+    one line of its ConfigMap): a large review."""
+    old, new = target / "old", target / "new"
+    for side in (old, new):
+        if side.exists():
+            shutil.rmtree(side)
+        side.mkdir(parents=True)
+    bodies = {n: "".join(f"    key{i}: value {i}\n" for i in range(n)) for n in (config_lines, huge_lines)}
+    for index in range(objects // 3):
+        body = bodies[huge_lines if index < huge else config_lines]
+        for side, changed in ((old, False), (new, index % 10 == 0)):
+            image = f"ghcr.io/acme/app{index}:{2 if changed else 1}.0"
+            config = body.replace("value 7\n", "value seven\n") if changed else body
+            (side / f"app{index:05d}.yaml").write_text(
+                f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app{index}, namespace: bench}}\n"
+                f"spec:\n  replicas: 3\n  selector: {{matchLabels: {{app: app{index}}}}}\n"
+                f"  template:\n    metadata: {{labels: {{app: app{index}}}}}\n"
+                f"    spec: {{containers: [{{name: app, image: '{image}'}}]}}\n"
+                f"---\napiVersion: v1\nkind: Service\nmetadata: {{name: app{index}, namespace: bench}}\n"
+                f"spec: {{selector: {{app: app{index}}}, ports: [{{port: 80}}]}}\n"
+                f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: app{index}, namespace: bench}}\n"
+                f"data:\n  app.yaml: |\n{config}"
+            )
+    return old, new
+
+
 SERVICE_MONITOR_CRD = REPO / "fixtures" / "crds" / "prometheus-operator" / "0servicemonitorCustomResourceDefinition.yaml"
 
 SERVICE_MONITOR = """apiVersion: monitoring.coreos.com/v1
@@ -311,6 +339,8 @@ def main() -> None:
     check = measure("kgen check corpus (default rules, schema validation)", kgen("check", str(corpus), "--no-config", "-f", "json"), runs)
     check1 = measure("kgen check corpus --jobs 1", kgen("check", str(corpus), "--no-config", "-f", "json", "--jobs", "1"), runs)
     small = measure("kgen check one small file", kgen("check", str(SMALL_FILE), "--no-config"), runs)
+    twenty = sorted(p for p in corpus.rglob("*.yaml") if p.is_file())[:20]
+    hook = measure("kgen check 20 files (a pre-commit run)", kgen("check", *map(str, twenty), "--no-config"), runs)
     checkov = Figure("Checkov, corpus", note="skipped: run with --with-checkov")
     checkov_small = Figure("Checkov, one small file", note="skipped: run with --with-checkov")
     if args.with_checkov:
@@ -337,6 +367,10 @@ def main() -> None:
     original, shuffled = work / "diff-old", work / "diff-new"
     shuffled_copy(corpus, original, shuffled)
     diff = measure("kgen diff corpus vs shuffled copy", kgen("diff", str(original), str(shuffled), "--format", "json"), runs, ok=(0,))
+    big_diffs = []
+    for count in (3_000, 10_000):
+        before, after = diff_trees(work / f"diff-{count}", count)
+        big_diffs.append((count, measure(f"kgen diff {count} objects each side (10 ConfigMaps of 10,000 lines, every 10th app changed)", kgen("diff", str(before), str(after), "--format", "markdown"), max(1, runs // 2), ok=(0, 1))))
 
     def ratio(a: Figure, b: Figure) -> float:
         return a.median / b.median if a.seconds and b.seconds else float("nan")
@@ -349,6 +383,7 @@ def main() -> None:
         check1.row(f"{ratio(check1, floor):.2f}× floor"),
         checkov.row(),
         small.row("target ≤ 0.3 s" + (f"; Checkov/kgen {ratio(checkov_small, small):.1f}× (target ≥ 5×)" if checkov_small.seconds else "")),
+        hook.row("target < 0.5 s with pre-commit's own start"),
         checkov_small.row(),
     ]
     base_docs, base = tree_figures[0]
@@ -360,6 +395,10 @@ def main() -> None:
     rows.append(custom.row(f"{ratio(custom, deployments):.2f}× the Deployments (target ≈ 1×)"))
     rows.append(render.row(f"{args.profiles / render.median:.0f} profiles/s (target ≥ 200)"))
     rows.append(diff.row(f"{ratio(diff, check):.2f}× check time (target ≤ 3×)"))
+    first_count, first_diff = big_diffs[0]
+    for count, figure in big_diffs:
+        growth = f"; {ratio(figure, first_diff):.2f}× time for {count / first_count:.1f}× objects" if count != first_count else ""
+        rows.append(figure.row(f"{figure.median / count * 1000:.3f} ms/object{growth}"))
     table = "\n".join(rows)
     print(table)
     if args.markdown:
