@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from typing import Any, Iterable, Optional
 
 from kgen.diff.compare import RawChange, compare
@@ -68,7 +71,7 @@ def _diff_renamed(
     The new name is a new object, so a change an ``immutable: true`` old one forbids is allowed."""
     secret = _is_secret(key)
     raw = compare(normalize(before.data, key.group, ignores), normalize(after.data, key.group, ignores))
-    changes = tuple(_field_change(change, secret) for change in raw if change.path != ("metadata", "name"))
+    changes = tuple(_field_change(change, secret, _is_config_map(key)) for change in raw if change.path != ("metadata", "name"))
     risks = assess(Pair(key, before.data, after.data, changes, trees=trees), ignores)
     return ObjectDiff(
         key,
@@ -97,7 +100,7 @@ def _diff_object(
     shape = workloads.shape(present.data)
     if before is None or after is None:
         pair = Pair(key, before.data if before else None, after.data if after else None, shape=shape, trees=trees)
-        content = _redact((), to_display(normalize(present.data, key.group, ignores)), secret)[0]
+        content = _redact((), to_display(normalize(present.data, key.group, ignores)), secret, _is_config_map(key))[0]
         return ObjectDiff(
             key,
             ADDED if before is None else REMOVED,
@@ -111,7 +114,7 @@ def _diff_object(
     raw = compare(normalize(before.data, key.group, ignores), normalize(after.data, key.group, ignores))
     if not raw:
         return None
-    changes = tuple(_field_change(change, secret) for change in raw)
+    changes = tuple(_field_change(change, secret, _is_config_map(key)) for change in raw)
     return ObjectDiff(
         key,
         CHANGED,
@@ -128,9 +131,13 @@ def _is_secret(key: ObjectKey) -> bool:
     return key.group == "" and key.kind == "Secret"
 
 
-def _field_change(change: RawChange, secret: bool) -> FieldChange:
-    old, old_redacted = _redact(change.path, to_display(change.old), secret)
-    new, new_redacted = _redact(change.path, to_display(change.new), secret)
+def _is_config_map(key: ObjectKey) -> bool:
+    return key.group == "" and key.kind == "ConfigMap"
+
+
+def _field_change(change: RawChange, secret: bool, binary: bool = False) -> FieldChange:
+    old, old_redacted = _redact(change.path, to_display(change.old), secret, binary)
+    new, new_redacted = _redact(change.path, to_display(change.new), secret, binary)
     return FieldChange(change.path, change.op, old, new, old_redacted or new_redacted)
 
 
@@ -147,8 +154,11 @@ def to_display(value: Any) -> Any:
     return value
 
 
-def _redact(path: Path, value: Any, secret: bool) -> tuple[Any, bool]:
-    """Secret values at or below ``path`` replaced by REDACTED; whether any were."""
+def _redact(path: Path, value: Any, secret: bool, binary: bool = False) -> tuple[Any, bool]:
+    """Secret values at or below ``path`` replaced by REDACTED (whether any were); a ConfigMap's
+    binaryData (``binary``) shown by its size and digest, never its bytes."""
+    if binary and value is not None:
+        value = _binary_data(path, value)
     if not secret or value is None:
         return value, False
     if any(covers(pattern, path) for pattern in _SECRET_FIELDS):
@@ -158,6 +168,29 @@ def _redact(path: Path, value: Any, secret: bool) -> tuple[Any, bool]:
         if len(path) < len(pattern) and all(segment_matches(p, s) for p, s in zip(pattern, path)):
             result = _redact_below(result, pattern[len(path) :])
     return result, result != value
+
+
+def _binary_data(path: Path, value: Any) -> Any:
+    """A ConfigMap's binaryData values at or below ``path`` as ``<binary data, N bytes, sha256 …>``."""
+    if path[:1] != ("binaryData",) and path:
+        return value
+    if not path:
+        if isinstance(value, dict) and isinstance(value.get("binaryData"), dict):
+            return {**value, "binaryData": {k: _binary_text(v) for k, v in value["binaryData"].items()}}
+        return value
+    if len(path) == 1:
+        return {k: _binary_text(v) for k, v in value.items()} if isinstance(value, dict) else value
+    return _binary_text(value)
+
+
+def _binary_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return f"<binary data, not base64, {len(value)} characters>"
+    return f"<binary data, {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()[:12]}>"
 
 
 def _redact_below(value: Any, rest: Iterable[str]) -> Any:
