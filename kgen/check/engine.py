@@ -12,7 +12,7 @@ locate their findings by reading only the documents that have any.
 from __future__ import annotations
 
 import itertools
-import json
+import marshal
 import string
 from dataclasses import dataclass, field
 from datetime import date
@@ -206,11 +206,12 @@ class FileResult:
     not_kubernetes: int = 0
     unknown_kind: int = 0
     text: str | None = None  # only for stdin, which cannot be read twice
-    #: CustomResourceDefinitions read ((group, kind) they define or None, data, file:line) - the data as
-    #: JSON text from a worker process (one string to send, parsed only for kinds that have resources) -
+    #: CustomResourceDefinitions read ((group, kind) they define or None, data, file:line) - the data
+    #: marshalled in a worker process (one bytes object to send, read back only for kinds that have
+    #: resources; marshal keeps plain data exactly, and both processes run the same interpreter) -
     #: and the objects of kinds with no built-in schema, validated once every file is read (a CRD may come
     #: after its resources); those are in kept too
-    crds: list[tuple[tuple[str, str] | None, Mapping[str, Any] | str, str]] = field(default_factory=list)
+    crds: list[tuple[tuple[str, str] | None, Mapping[str, Any] | bytes, str]] = field(default_factory=list)
     custom: list[ObjectEntry] = field(default_factory=list)
     helm: tuple[str, HelmSources] | None = None  # its name and `# Source:` comments, when it is helm template output
 
@@ -307,7 +308,7 @@ class FileChecker:
         self.complete = config.complete
         self.inline_suppressions = setup.inline_suppressions
         self.stamp = Stamper(self.rules)
-        #: In a worker process: what goes back to the main process is made cheap to send (CRDs as JSON text).
+        #: In a worker process: what goes back to the main process is made cheap to send (CRDs marshalled).
         self.portable = False
         #: What single-object rules see: no index (they never read one; a rule that needs one is cross-object).
         self._alone = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete)
@@ -474,7 +475,7 @@ class FileChecker:
         entry.applied.append(SCHEMA_INVALID)
         problems = list(itertools.islice(self.schemas.problems(dict(entry.data)), MAX_SCHEMA_PROBLEMS))
         if is_crd(entry.data):
-            payload = json.dumps(entry.data) if self.portable else entry.data
+            payload = marshal.dumps(dict(entry.data)) if self.portable else entry.data
             result.crds.append((defined_kind(entry.data), payload, f"{entry.source}:{entry.line}"))
             problems += _unreported(crd_problems(entry.data), problems, MAX_SCHEMA_PROBLEMS - len(problems))
         for problem in problems:
@@ -647,7 +648,7 @@ class _Merger:
         self.kept: list[ObjectEntry] = []
         #: The checked CRDs by the (group, kind) they define, the last one read of each (as apply keeps it):
         #: a tree that holds one project's CRDs several times keeps each once.
-        self.crds: dict[tuple[str, str], tuple[Mapping[str, Any] | str, str]] = {}
+        self.crds: dict[tuple[str, str], tuple[Mapping[str, Any] | bytes, str]] = {}
         self.custom: list[ObjectEntry] = []
         self.stdin_text: str | None = None
         self.origins: dict[str, OriginMap] = {}  # source -> where its findings' objects were written
@@ -691,7 +692,7 @@ class _Merger:
             return
         needed = {(api_group(entry.ref.api_version), entry.ref.kind) for entry in self.custom}
         checked = [
-            (json.loads(payload) if isinstance(payload, str) else payload, origin)
+            (marshal.loads(payload) if isinstance(payload, bytes) else payload, origin)
             for defined, (payload, origin) in self.crds.items()
             if defined in needed  # a CRD no checked resource uses defines nothing this run needs
         ]

@@ -148,12 +148,9 @@ class KubeSchemas:
         """Schema violations of ``value`` against one shared definition
         (``io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta``), at paths from ``at``."""
         key = ("#/$defs", name)
-        if key not in self._validators:
-            import jsonschema
-
+        if key not in self._schemas:
             uri = self._definitions().get("$id", "https://kubernetes.io/api/_definitions.json")
-            schema = {"$ref": f"{uri}#/$defs/{name}"}
-            self._validators[key] = jsonschema.Draft202012Validator(schema, registry=self._get_registry())
+            self._schemas[key] = {"$ref": f"{uri}#/$defs/{name}"}
             try:
                 self._fast[key] = self._get_compiler().ref(f"#/$defs/{name}")
             except Unsupported:
@@ -161,6 +158,10 @@ class KubeSchemas:
         fast = self._fast.get(key)
         if fast is not None and fast(value):
             return
+        if key not in self._validators:
+            import jsonschema  # only once a value fails the compiled check
+
+            self._validators[key] = jsonschema.Draft202012Validator(self._schemas[key], registry=self._get_registry())
         for problem in self._detailed(self._validators[key], value):
             yield SchemaProblem(at + problem.path, problem.message, problem.expected_type, problem.value_free)
 
