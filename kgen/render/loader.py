@@ -9,6 +9,7 @@ from kgen.errors import InputError, Location, ProfileError
 from kgen.load.discover import discover, read_text
 from kgen.load.yamlload import DEFAULT_LIMITS, Document, FieldPath, Limits, load_text
 from kgen.model.k8s import format_field_path
+from kgen.render.build import BuildUnreadable, FIELD, build_issues, dockerfile_path, read_facts
 from kgen.render.emit import header_app
 from kgen.render.overlay import SetOverride, profile_data
 from kgen.render.profile import Profile, ProfileIssues, build_profile
@@ -72,11 +73,20 @@ def _load_document(doc: Document, env: str | None, sets: tuple[SetOverride, ...]
     data, origins, set_issues = profile_data(doc, env, sets)
     if env is not None or sets:
         _raise_first(_with_schema_issues(set_issues, data), origins.error)
+    facts = None
+    dockerfile = dockerfile_path(data, doc.source)
+    if dockerfile is not None:
+        try:
+            facts = read_facts(dockerfile)
+        except BuildUnreadable as exc:
+            raise origins.error(FIELD, str(exc)) from None
     try:
-        profile = build_profile(data, env)
+        profile = build_profile(data, env, facts.user if facts else None)
     except ProfileIssues as exc:
         _raise_first(exc.issues, origins.error)
         raise
+    if facts is not None:
+        _raise_first(list(build_issues(data, profile, facts)), origins.error)
     line, column = doc.start
     return LoadedProfile(profile, Location(doc.source, line, column))
 

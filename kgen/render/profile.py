@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any, Callable, Iterator, Mapping
 
 from kgen.load.yamlload import FieldPath
+from kgen.model.dockerimage import ImageUser
 from kgen.model.duration import seconds as duration_seconds
 from kgen.model.k8s import parse_image
 from kgen.model.quantity import QuantityError, format_quantity, parse_quantity
@@ -292,8 +293,9 @@ class Profile:
         return ((self.port,) if self.port else ()) + self.extra_ports
 
 
-def build_profile(data: Mapping[str, Any], env: str | None = None) -> Profile:
-    """A Profile from schema-valid data (rendered for ``--env env``); raises ProfileIssues for what the schema cannot check."""
+def build_profile(data: Mapping[str, Any], env: str | None = None, image_user: ImageUser | None = None) -> Profile:
+    """A Profile from schema-valid data (rendered for ``--env env``; ``image_user``: the USER of the
+    image ``build.dockerfile`` builds); raises ProfileIssues for what the schema cannot check."""
     issues = [issue for check in CHECKS for issue in check(data)]
     if issues:
         raise ProfileIssues(issues)
@@ -336,7 +338,7 @@ def build_profile(data: Mapping[str, Any], env: str | None = None) -> Profile:
         ),
         drain_seconds=int(data.get("shutdown", {}).get("drainSeconds", DEFAULT_DRAIN_SECONDS)) if app_type != "batch" else 0,
         writable_paths=tuple(data.get("writablePaths", ())),
-        security=_security(data.get("security", {}), app_type),
+        security=_security(data.get("security", {}), app_type, image_user),
         schedule=data.get("schedule"),
         job=_job(data.get("job", {})) if app_type == "batch" else None,
         storage=_storage(data) if app_type == "database" else None,
@@ -484,11 +486,16 @@ def _toleration(item: Mapping[str, Any]) -> Toleration:
     )
 
 
-def _security(data: Mapping[str, Any], app_type: str) -> Security:
+def _security(data: Mapping[str, Any], app_type: str, image_user: ImageUser | None = None) -> Security:
     merged = {**DEFAULT_SECURITY, **data}
     capabilities = {**DEFAULT_CAPABILITIES, **data.get("capabilities", {})}
     user, group = merged.get("runAsUser"), merged.get("runAsGroup")
-    if user is None and merged["runAsNonRoot"]:
+    if user is None and merged["runAsNonRoot"] and image_user is not None and image_user.kind == "numeric":
+        # the Dockerfile's own numeric USER (and its numeric group; else the image's /etc/passwd decides)
+        user = image_user.uid
+        if group is None:
+            group = image_user.gid
+    elif user is None and merged["runAsNonRoot"]:
         # runAsNonRoot alone fails at start for an image whose USER is a name or root (the kubelet
         # cannot verify a name); a numeric id runs any image that does not need a particular user.
         user = DEFAULT_USER

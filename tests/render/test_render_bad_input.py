@@ -33,7 +33,7 @@ CASES = [
         "unknown-field-no-match",
         BASE + "colour: blue\n",
         [],
-        "p.yaml:4:1: colour: unknown field (valid fields: name, type, image, namespace, size, port, "
+        "p.yaml:4:1: colour: unknown field (valid fields: name, type, image, build, namespace, size, port, "
         "extraPorts, health, replicas, autoscale, resources, env, command, args, annotations, "
         "podAnnotations, labels, partOf, serviceAccount, expose, config, network, nodeSelector, tolerations, "
         "priorityClass, imagePullSecrets, spread, terminationGraceSeconds, shutdown, monitoring, writablePaths, "

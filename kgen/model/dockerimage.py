@@ -1,0 +1,185 @@
+"""What a Dockerfile's image does when it runs: its user, the ports it declares, whether it has a
+shell. Read from the final stage (what ``docker build`` builds without --target) and the stages
+it is built ``FROM``; a base image from a registry is not pulled, so what it sets itself is
+unknown except for the few bases named here.
+
+Kubernetes is the reference: the kubelet reads the image's USER to enforce ``runAsNonRoot``
+(a numeric id it compares with 0; a name it cannot verify, and refuses; no USER is root).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from kgen.load.dockerfile import Dockerfile, Instruction, Stage, substitute
+
+#: The user distroless ``:nonroot`` images set (numeric in the image config).
+DISTROLESS_NONROOT = 65532
+_NUMERIC = re.compile(r"^[0-9]+$")
+_PORT = re.compile(r"^([0-9]+)(?:-([0-9]+))?(?:/([A-Za-z]+))?$")
+#: At most this many ports of one EXPOSE range are listed (a range is rare and short).
+MAX_RANGE = 1024
+
+
+@dataclass(frozen=True)
+class ImageUser:
+    """The user the image runs as, as the kubelet sees it.
+
+    ``kind``: ``root`` (USER 0, or no USER at all), ``name`` (a user name, ``root`` included:
+    the kubelet cannot verify it), ``numeric`` (a non-zero id), ``unknown`` (a build argument
+    without a default)."""
+
+    kind: str
+    text: str | None  # USER as resolved; None when no stage sets one
+    uid: int | None
+    gid: int | None  # the numeric group of ``USER uid:gid``; None when not given or a name
+    instruction: Instruction | None  # the USER that decides; None when no stage sets one
+
+    def refusal(self) -> str | None:
+        """Why the kubelet refuses to start this image under ``runAsNonRoot: true`` with no
+        numeric ``runAsUser`` (its own words); None when it starts."""
+        if self.kind == "root":
+            return "container has runAsNonRoot and image will run as root"
+        if self.kind == "name":
+            return f"container has runAsNonRoot and image has non-numeric user ({self.text}), cannot verify user is non-root"
+        return None
+
+    def describe(self, dockerfile: Dockerfile) -> str:
+        """``USER app at Dockerfile:9:1``, or that no stage sets a USER."""
+        if self.instruction is None:
+            return f"{dockerfile.source} sets no USER (the image runs as root)"
+        where = dockerfile.location(self.instruction)
+        return f"{where} sets USER {self.instruction.args[0] if self.instruction.args else ''}".rstrip()
+
+
+@dataclass(frozen=True)
+class ExposedPort:
+    number: int
+    protocol: str  # TCP, UDP, SCTP (upper case, as Kubernetes writes it)
+    instruction: Instruction
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    dockerfile: Dockerfile
+    user: ImageUser
+    exposed: tuple[ExposedPort, ...]
+    base: str  # the base image the final stage is built from at the root of its chain (resolved)
+    shell_missing: bool  # the base is scratch or distroless: no /bin/sh
+
+    def exposes(self, number: int, protocol: str = "TCP") -> bool:
+        return any(port.number == number and port.protocol == protocol.upper() for port in self.exposed)
+
+    def exposed_text(self) -> str:
+        return ", ".join(f"{port.number}/{port.protocol.lower()}" for port in self.exposed)
+
+
+def image_facts(dockerfile: Dockerfile) -> ImageFacts | None:
+    """The facts of the final stage; None for a Dockerfile without a stage."""
+    final = dockerfile.final
+    if final is None:
+        return None
+    chain = list(_chain(dockerfile, final))
+    carried: dict[str, str | None] = {}  # ENV passes to a stage built FROM this one; ARG does not
+    user: ImageUser | None = None
+    exposed: list[ExposedPort] = []
+    for stage in chain:
+        values = dict(carried)
+        for instruction in stage.instructions:
+            if instruction.keyword == "ARG":
+                for name, default in _arg_pairs(instruction):
+                    values[name] = default if default is not None else dockerfile.global_args.get(name)
+            elif instruction.keyword == "ENV":
+                pairs = dict(_pairs(instruction.args))
+                values.update(pairs)
+                carried.update(pairs)
+            elif instruction.keyword == "USER" and instruction.args:
+                user = _user(substitute(instruction.args[0], values), instruction)
+            elif instruction.keyword == "EXPOSE":
+                exposed.extend(_ports(instruction, values))
+    base = chain[0].resolved
+    if user is None:
+        known = DISTROLESS_NONROOT if _distroless_nonroot(base) else None
+        user = ImageUser("numeric", str(known), known, known, None) if known else ImageUser("root", None, 0, None, None)
+    return ImageFacts(dockerfile, user, tuple(exposed), base, _shell_missing(base))
+
+
+def _chain(dockerfile: Dockerfile, stage: Stage) -> Iterator[Stage]:
+    """The stages the final one is built FROM, oldest first, ending with it."""
+    found: list[Stage] = [stage]
+    seen = {stage.index}
+    while True:
+        parent = dockerfile.stage_named(found[-1].resolved) if not found[-1].resolved.isdigit() else None
+        if parent is None or parent.index in seen or parent.index >= found[-1].index:
+            break
+        seen.add(parent.index)
+        found.append(parent)
+    return reversed(found)
+
+
+def _pairs(args: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
+    for index in range(0, len(args) - 1, 2):
+        yield args[index], _unquote(args[index + 1])
+
+
+def _arg_pairs(instruction: Instruction) -> Iterator[tuple[str, str | None]]:
+    for item in instruction.args:
+        name, equals, default = item.partition("=")
+        yield name, _unquote(default) if equals else None
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def _user(text: str, instruction: Instruction) -> ImageUser:
+    name, _, group = text.partition(":")
+    gid = int(group) if _NUMERIC.match(group) else None
+    if "$" in name:
+        return ImageUser("unknown", text, None, None, instruction)
+    if _NUMERIC.match(name):
+        uid = int(name)
+        return ImageUser("root" if uid == 0 else "numeric", text, uid, gid, instruction)
+    if not name:
+        return ImageUser("root", text, 0, gid, instruction)
+    return ImageUser("name", text, None, gid, instruction)
+
+
+def _ports(instruction: Instruction, values: dict[str, str | None]) -> Iterator[ExposedPort]:
+    for item in instruction.args:
+        match = _PORT.match(substitute(item, values))
+        if not match:
+            continue  # an unresolved build argument
+        low = int(match.group(1))
+        high = int(match.group(2) or low)
+        protocol = (match.group(3) or "tcp").upper()
+        for number in range(low, min(high, low + MAX_RANGE - 1) + 1):
+            yield ExposedPort(number, protocol, instruction)
+
+
+def _repository_and_tag(image: str) -> tuple[str, str]:
+    name = image.partition("@")[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        return name[:colon].lower(), name[colon + 1 :].lower()
+    return name.lower(), ""
+
+
+def _distroless_nonroot(image: str) -> bool:
+    repository, tag = _repository_and_tag(image)
+    return "distroless" in repository and (tag == "nonroot" or tag.startswith("nonroot-") or tag.endswith("-nonroot"))
+
+
+def _shell_missing(image: str) -> bool:
+    """scratch, distroless (but its ``debug`` tags, which add busybox), Chainguard's static."""
+    repository, tag = _repository_and_tag(image)
+    if repository == "scratch":
+        return True
+    if "/distroless/" in f"/{repository}/":
+        return "debug" not in tag
+    return repository == "cgr.dev/chainguard/static"
