@@ -86,6 +86,8 @@ def applies_to(policy: Policy, short: bool) -> str:
             what = ", ".join(policy.kinds) if short else "objects of kind " + ", ".join(policy.kinds)
         else:
             what = ""
+    elif policy.target == "Dockerfile":
+        what = "Dockerfile" if short else "each Dockerfile checked"
     else:
         what = policy.target if short else {"PodSpec": "each pod spec", "Container": "each container"}[policy.target]
     if policy.traits:
@@ -129,6 +131,9 @@ def explain_rule(rule_id: str, config_path: Path | None, policy_dirs: tuple[Path
         out += ["", "Fails:", "", _indent(policy.examples["fail"].rstrip()), "", "Passes:", "", _indent(policy.examples["pass"].rstrip())]
     if policy.id in ABOUT_EXEMPTIONS:  # findings about .kgen.yaml itself: nothing there to annotate or exempt
         out += ["", f"Switch it off in .kgen.yaml: rules: {{{policy.id}: off}} (no exemption applies to it)"]
+    elif policy.target == "Dockerfile":  # no annotations in a Dockerfile; its findings' object is Dockerfile/<stage>
+        out += ["", f"Suppress on one instruction, on the line before it: # kgen:ignore {policy.id} <reason>"]
+        out += [f"  or in .kgen.yaml: exemptions: [{{rule: {policy.id}, kind: Dockerfile, name: <stage>, reason: <why>}}]"]
     else:
         out += ["", f"Suppress on one object: metadata.annotations: {{kgen.dev/ignore: \"{policy.id}\"}}"]
         out += [f"  or above the object or the reported line: # kgen:ignore {policy.id} <reason>"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import marshal
+import os
 import string
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from kgen.check.config import CONFIG_NAMES, Config, find_config, load_config, settle_rules
 from kgen.check.crds import load_crd_paths, registry
+from kgen.check.dockerfile_check import DOCKERFILE_INVALID, check_dockerfile_text
 from kgen.check.exemptions import (
     EXEMPTION_EXPIRED,
     EXEMPTION_UNUSED,
@@ -40,6 +42,7 @@ from kgen.check.exemptions import (
 from kgen.check.index import ObjectEntry, ObjectIndex, config_keys_only, is_indexed
 from kgen.check.origins import OriginMap, with_origins
 from kgen.check.policy import (
+    DOCKERFILE,
     CompiledPolicy,
     Policy,
     Violation,
@@ -60,7 +63,7 @@ from kgen.check.pss import level_selects
 from kgen.check.redact import is_secret, redact, secret_texts
 from kgen.check.schema_errors import did_you_mean
 from kgen.check.targets import Context, ObjectTargets, Target
-from kgen.errors import ConfigError, InternalError, KgenError, LoadError
+from kgen.errors import ConfigError, InputError, InternalError, KgenError, LoadError
 from kgen.load.discover import STDIN_NAME, Source, discover, read_text
 from kgen.load.gcpause import no_cyclic_gc
 from kgen.load.helm import HelmSources, helm_sources
@@ -121,6 +124,7 @@ class CheckOptions:
     inline_suppressions: bool | None = None
     report_unused: bool = False  # --report-unused: an exemption-unused finding for each exemption that matched nothing
     today: date | None = None  # the day exemptions expire against (default: $KGEN_TODAY, else today in UTC)
+    dockerfiles: tuple[str, ...] = ()  # --dockerfile: files read as Dockerfiles, whatever their name
 
 
 @dataclass
@@ -132,6 +136,7 @@ class RuleSet:
     known: frozenset[str] = frozenset()  # every rule id, enabled or not (what kgen.dev/ignore may name)
     object_rules: list[CompiledPolicy] = field(default_factory=list)
     cross_rules: list[CompiledPolicy] = field(default_factory=list)
+    dockerfile_rules: list[CompiledPolicy] = field(default_factory=list)  # target: Dockerfile (not the engine's)
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id in self.compiled
@@ -175,6 +180,9 @@ def build_ruleset(policies: list[Policy], config: Config, options: CheckOptions)
     for rule in compiled.values():
         if rule.policy.engine:
             continue
+        if rule.policy.target == DOCKERFILE:
+            rules.dockerfile_rules.append(rule)
+            continue
         (rules.cross_rules if rule.policy.cross_object else rules.object_rules).append(rule)
     return rules
 
@@ -214,6 +222,7 @@ class FileResult:
     crds: list[tuple[tuple[str, str] | None, Mapping[str, Any] | bytes, str]] = field(default_factory=list)
     custom: list[ObjectEntry] = field(default_factory=list)
     helm: tuple[str, HelmSources] | None = None  # its name and `# Source:` comments, when it is helm template output
+    dockerfile: CheckedObject | None = None  # a Dockerfile that parsed, as a checked object
 
 
 def prepare(options: CheckOptions) -> Setup:
@@ -245,7 +254,11 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     crd_files = load_crd_paths((*setup.config.crds, *options.crd_paths), options.limits) if checker.schemas else []
     # kustomize patches are pieces of objects: skipped, counted (the files are listed twice, never held)
     patches = KustomizePatches.of(discover(options.paths, setup.config.exclude))
-    listed = (s for s in discover(options.paths, setup.config.exclude) if not is_config_file(s))
+    seen: set[str] = set()  # Dockerfiles found in the paths, not read again for --dockerfile
+    listed = itertools.chain(
+        (s for s in discover(options.paths, setup.config.exclude, dockerfiles=True) if not is_config_file(s) and _note(s, seen)),
+        (Source(path, Path(path), dockerfile=True) for path in _named_dockerfiles(options.dockerfiles) if path not in seen),
+    )
     builds = [kustomize_build(folder) for folder in options.kustomize]
     # built streams first: they are checked in this process, before any worker starts
     sources = itertools.chain((Source(b.name, None, b.text) for b in builds), (s for s in listed if not patches.skips(s)))
@@ -263,6 +276,21 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     merger.check_cross()
     merger.exempt(setup.config, on)
     return merger.result(fail_on)
+
+
+def _note(source: Source, seen: set[str]) -> bool:
+    if source.dockerfile:
+        seen.add(source.name)
+    return True
+
+
+def _named_dockerfiles(paths: Iterable[str]) -> Iterator[str]:
+    """``--dockerfile`` paths, each an existing file (InputError otherwise)."""
+    for path in paths:
+        if not os.path.isfile(path):
+            what = "is a directory; name the Dockerfile itself" if os.path.isdir(path) else "no such file"
+            raise InputError(f"--dockerfile {path}: {what}")
+        yield path
 
 
 def _check_all(checker: "FileChecker", setup: Setup, sources: Iterable[Source], jobs: int) -> Iterator[FileResult]:
@@ -311,7 +339,8 @@ class FileChecker:
         #: In a worker process: what goes back to the main process is made cheap to send (CRDs marshalled).
         self.portable = False
         #: What single-object rules see: no index (they never read one; a rule that needs one is cross-object).
-        self._alone = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete)
+        self.images = config.images
+        self._alone = Context(ObjectIndex(), self.kubernetes_version, self.pod_security, self.complete, self.images)
         self._by_shape: dict[tuple[str, str, frozenset[str]], tuple[list[CompiledPolicy], list[CompiledPolicy]]] = {}
 
     def check(self, source: Source) -> FileResult:
@@ -319,10 +348,17 @@ class FileChecker:
         try:
             text = read_text(source, self.limits)
         except LoadError as exc:
-            self.stamp.load_error(result.findings, exc, source.name)
+            if source.dockerfile:
+                location = exc.location
+                at = (location.line or 1, location.column or 1) if location is not None else (1, 1)
+                self.stamp.plain(result.findings, DOCKERFILE_INVALID, source.name, at, exc.message)
+            else:
+                self.stamp.load_error(result.findings, exc, source.name)
             return result
         if source.path is None and source.text is None:
             result.text = text
+        if source.dockerfile:
+            return self._check_dockerfile(source, text, result)
         helm = helm_sources(text)
         if helm is not None:
             result.helm = (source.name, helm)
@@ -345,6 +381,15 @@ class FileChecker:
                 continue
             result.documents += 1
             self._check_document(document, result, comments)
+        return result
+
+    def _check_dockerfile(self, source: Source, text: str, result: FileResult) -> FileResult:
+        comments = ignore_comments(text) if self.inline_suppressions else []
+        if comments:
+            self._comment_problems(comments, source.name, result)
+        findings, checked = check_dockerfile_text(self.rules, text, source.name, comments)
+        result.findings.extend(findings)
+        result.dockerfile = checked
         return result
 
     def _comment_problems(self, comments: list[IgnoreComment], source: str, result: FileResult) -> None:
@@ -654,7 +699,7 @@ class _Merger:
         self.origins: dict[str, OriginMap] = {}  # source -> where its findings' objects were written
         self.kustomize_patches = 0
         self.texts: dict[str, str] = {}  # streams made in memory (kustomize builds), by name
-        self.files = self.documents = self.not_kubernetes = self.unknown_kind = 0
+        self.files = self.documents = self.not_kubernetes = self.unknown_kind = self.dockerfiles = 0
         self.config_file: str | None = None
 
     def add(self, result: FileResult) -> None:
@@ -666,6 +711,10 @@ class _Merger:
         self.documents += result.documents
         self.not_kubernetes += result.not_kubernetes
         self.unknown_kind += result.unknown_kind
+        if result.dockerfile is not None:
+            self.dockerfiles += 1
+            if self.collect_objects:
+                self.checked.append(result.dockerfile)
         if result.text is not None:
             self.stdin_text = result.text
         if result.helm is not None:
@@ -733,7 +782,8 @@ class _Merger:
                     self.findings.append(stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
 
     def check_cross(self) -> None:
-        context = Context(self.index, self.checker.kubernetes_version, self.checker.pod_security, self.checker.complete)
+        checker = self.checker
+        context = Context(self.index, checker.kubernetes_version, checker.pod_security, checker.complete, checker.images)
         pending: dict[int, list[tuple[str, Violation, Target]]] = {}
         for entry in self.kept:
             targets = ObjectTargets.of(entry)
@@ -818,6 +868,7 @@ class _Merger:
             skipped_kustomize_patches=self.kustomize_patches,
             suppressed=sum(1 for f in findings if f.suppressed),
             by_severity=counts,
+            dockerfiles=self.dockerfiles,
         )
         return CheckResult(
             findings=findings,

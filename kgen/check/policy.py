@@ -23,10 +23,13 @@ from kgen.load.yamlload import Document, FieldPath, load_text
 from kgen.model.k8s import PLACES, format_field_path, is_builtin_group, is_place, parse_field_path
 
 if TYPE_CHECKING:  # the rule API's types; targets.py imports this module
+    from kgen.check.dockerfiles import DockerfileCheck
     from kgen.check.targets import Context, Target
 from kgen.resources import data_dir, load_schema
 
-TARGETS = ("Object", "PodSpec", "Container")
+TARGETS = ("Object", "PodSpec", "Container", "Dockerfile")
+#: The target of rules about Dockerfiles: their logic is ``check_dockerfile(dockerfile, params)``.
+DOCKERFILE = "Dockerfile"
 #: Where docs/rules.md is published; a built-in rule's section is ``#<rule-id>`` (the
 #: heading ``## <rule-id>`` that ``kgen rules --format markdown`` writes). SARIF helpUri.
 RULES_DOC_URL = "https://kgen.dev/docs/rules.md"
@@ -179,6 +182,14 @@ class CompiledPolicy:
     def id(self) -> str:
         return self.policy.id
 
+    @cached_property
+    def dockerfile_logic(self) -> "DockerfileCheck | None":
+        """A Dockerfile rule's ``check_dockerfile`` (None for an engine rule, or a rule about objects)."""
+        if self.policy.target != DOCKERFILE or self.policy.logic is None:
+            return None
+        check: DockerfileCheck = importlib.import_module(f"kgen.check.logic.{self.policy.logic}").check_dockerfile
+        return check
+
     @property
     def paths(self) -> tuple[FieldPath, ...]:
         return self.policy.reports
@@ -324,14 +335,16 @@ def policy_from_document(document: Document, shipped: bool = False) -> Policy:
     if data.get("schema") is not None:
         _check_param_uses(document, data["schema"], specs, ("schema",))
     logic = data.get("logic")
+    target = data.get("target", "Object")
     if logic is not None:
-        _logic_module(logic, document)
+        _logic_module(logic, document, "check_dockerfile" if target == DOCKERFILE else "check")
+    if target == DOCKERFILE:
+        _check_dockerfile_policy(document)
     cross = data.get("crossObject")
     if cross is not None and logic is None:
         raise ConfigError("crossObject is for logic rules (a schema predicate sees one object)", document.location(("crossObject",)))
     for index, report in enumerate((cross or {}).get("reports", ())):
         _check_places(document, report, ("crossObject", "reports", index))
-    target = data.get("target", "Object")
     if target == "Object" and not data.get("kinds") and not data.get("workloads") and not data.get("engine"):
         raise ConfigError(
             "an Object policy names what it looks at: kinds (['*'] for every kind) or workloads (traits)",
@@ -432,7 +445,19 @@ def _check_param_uses(document: Document, node: Any, specs: Mapping[str, ParamSp
         _check_param_uses(document, value, specs, where)
 
 
-def _logic_module(name: str, document: Document) -> Any:
+def _check_dockerfile_policy(document: Document) -> None:
+    """A Dockerfile rule is code (or the engine's): no schema predicate, no kinds, no objects to cross."""
+    for key in ("schema", "kinds", "excludeKinds", "workloads", "containers", "crossObject"):
+        if key in document.data:
+            raise ConfigError(
+                f"a Dockerfile rule has no {key} (it looks at Dockerfiles, not Kubernetes objects; its logic "
+                "module's check_dockerfile(dockerfile, params) decides)",
+                document.location((key,)),
+                key,
+            )
+
+
+def _logic_module(name: str, document: Document, function: str = "check") -> Any:
     if not _LOGIC_NAME.match(name):
         raise ConfigError(f"logic name '{name}' is not a module name", document.location(("logic",)))
     try:
@@ -442,8 +467,8 @@ def _logic_module(name: str, document: Document) -> Any:
             f"logic '{name}' is not a kgen check (no kgen/check/logic/{name}.py)",
             document.location(("logic",)),
         ) from None
-    if not callable(getattr(module, "check", None)):
-        raise ConfigError(f"logic module '{name}' has no check() function", document.location(("logic",)))
+    if not callable(getattr(module, function, None)):
+        raise ConfigError(f"logic module '{name}' has no {function}() function", document.location(("logic",)))
     return module
 
 
@@ -472,7 +497,7 @@ def compile_policy(policy: Policy, overrides: Mapping[str, Any]) -> CompiledPoli
         if not policy.shipped or overrides:
             check_predicate(schema)
         return CompiledPolicy(policy, params, schema=schema, holds=fast_predicate(schema))
-    if policy.logic is not None:
+    if policy.logic is not None and policy.target != DOCKERFILE:
         module = importlib.import_module(f"kgen.check.logic.{policy.logic}")
         return CompiledPolicy(policy, params, logic=module.check)
     return CompiledPolicy(policy, params)

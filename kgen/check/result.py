@@ -88,6 +88,7 @@ class Summary:
     skipped_kustomize_patches: int = 0  # files a kustomization lists as patches (not objects; not in files)
     suppressed: int = 0
     by_severity: Mapping[str, int] = field(default_factory=dict)
+    dockerfiles: int = 0  # Dockerfiles that parsed (in files; their stages are not objects)
 
 
 @dataclass(frozen=True)

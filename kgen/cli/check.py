@@ -52,6 +52,7 @@ def _progress() -> Callable[[int], None]:
 @click.option("--no-schema", is_flag=True, help="Skip validation against the Kubernetes API schemas.")
 @click.option("--crds", "crd_paths", multiple=True, type=click.Path(path_type=Path), metavar="PATH", help="File or folder read for its CustomResourceDefinitions only: custom resources of those kinds are validated against them (repeatable; crds: in .kgen.yaml). CRDs among the checked files are used too.")
 @click.option("--kustomize", "kustomize_dirs", multiple=True, metavar="DIR", help="Build this kustomization with `kustomize build` (or `kubectl kustomize`) and check the output; findings name the resource file each object came from (repeatable).")
+@click.option("--dockerfile", "dockerfiles", multiple=True, metavar="PATH", help="Read this file as a Dockerfile, whatever its name (repeatable). Files named Dockerfile, *.Dockerfile, Dockerfile.* or Containerfile are read as Dockerfiles anyway.")
 @click.option("--show-suppressed", is_flag=True, help="Also show suppressed findings (kgen.dev/ignore annotations, kgen:ignore comments, exemptions), each with what suppressed it.")
 @click.option("--no-inline-suppressions", is_flag=True, help="Ignore kgen.dev/ignore annotations and kgen:ignore comments: only the exemptions in .kgen.yaml suppress (inlineSuppressions: false).")
 @click.option("--report-unused", is_flag=True, help="Report each exemption in .kgen.yaml that matched no finding (exemption-unused); use on a run over everything the exemptions cover.")
@@ -73,6 +74,7 @@ def check(
     no_schema: bool,
     crd_paths: tuple[Path, ...],
     kustomize_dirs: tuple[str, ...],
+    dockerfiles: tuple[str, ...],
     show_suppressed: bool,
     no_inline_suppressions: bool,
     report_unused: bool,
@@ -80,9 +82,10 @@ def check(
     max_file_size: int,
     jobs: int | None,
 ) -> None:
-    """Check Kubernetes manifests for production readiness.
+    """Check Kubernetes manifests and Dockerfiles for production readiness.
 
-    PATHS are files, folders (searched recursively for .yaml, .yml and .json)
+    PATHS are files, folders (searched recursively for .yaml, .yml and .json,
+    and for Dockerfiles: Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile)
     or - for standard input. Exit status: 0 nothing at or above --fail-on,
     1 findings at or above it, 2 could not run.
 
@@ -94,8 +97,9 @@ def check(
       kgen check k8s/ --fail-on error --disable cpu-limits-missing
       kgen check k8s/ --crds vendor/crds/
       kgen check --kustomize overlays/prod
+      kgen check k8s/ --dockerfile build/api.docker
     """
-    if not paths and not kustomize_dirs:
+    if not paths and not kustomize_dirs and not dockerfiles:
         raise click.UsageError("Missing argument 'PATHS...' (or --kustomize DIR).")
     from kgen.check.engine import CheckOptions, run_check
     from kgen.load.repository import repository_root
@@ -107,6 +111,7 @@ def check(
     options = CheckOptions(
         paths=paths,
         kustomize=kustomize_dirs,
+        dockerfiles=dockerfiles,
         config_path=config_path,
         discover_config=not no_config,
         fail_on=fail_on,

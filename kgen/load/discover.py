@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kgen.errors import InputError, LoadError, Location
+from kgen.load.dockerfile import is_dockerfile_name
 from kgen.load.yamlload import DEFAULT_LIMITS, Limits, decode
 
 STDIN = "-"
@@ -24,14 +25,20 @@ class Source:
     name: str
     path: Path | None  # None for stdin
     text: str | None = None  # text made in memory (a kustomize build), read from here instead
+    dockerfile: bool = False  # read as a Dockerfile (by its name, or given with --dockerfile)
 
 
 def discover(
     paths: Iterable[str],
     exclude: Iterable[str] = (),
     suffixes: tuple[str, ...] = MANIFEST_SUFFIXES,
+    dockerfiles: bool = False,
 ) -> Iterator[Source]:
     """Every file named or found below the named folders.
+
+    With ``dockerfiles``, files named like Dockerfiles (``Dockerfile``, ``*.Dockerfile``,
+    ``Dockerfile.*``, ``Containerfile``) are found too, and a file named so that is given
+    by name is read as one.
 
     Folders are walked recursively in sorted order (so the result does not
     depend on how the filesystem lists them), symlinked folders once only,
@@ -49,15 +56,15 @@ def discover(
         if _excluded(raw, patterns):
             continue
         if path.is_dir():
-            yield from _walk(path, patterns, suffixes, set())
+            yield from _walk(path, patterns, suffixes, set(), dockerfiles)
         elif path.exists():
-            yield Source(raw, path)
+            yield Source(raw, path, dockerfile=dockerfiles and _dockerfile_name(path.name))
         else:
             raise InputError(f"broken symbolic link: {raw}")
 
 
 def _walk(
-    folder: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], seen: set[tuple[int, int]]
+    folder: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], seen: set[tuple[int, int]], dockerfiles: bool
 ) -> Iterator[Source]:
     try:
         stat = folder.stat()
@@ -80,9 +87,17 @@ def _walk(
             continue
         if is_dir:
             if not name.startswith("."):
-                yield from _walk(child, patterns, suffixes, seen)
+                yield from _walk(child, patterns, suffixes, seen, dockerfiles)
+        elif dockerfiles and _dockerfile_name(name):
+            yield Source(text, child, dockerfile=True)
         elif name.lower().endswith(suffixes):
             yield Source(text, child)
+
+
+def _dockerfile_name(name: str) -> bool:
+    """Named like a Dockerfile, and neither a manifest (``Dockerfile.yaml`` stays one) nor the
+    ignore file BuildKit reads beside a Dockerfile (``Dockerfile.dockerignore``)."""
+    return is_dockerfile_name(name) and not name.lower().endswith((*MANIFEST_SUFFIXES, ".dockerignore"))
 
 
 def _kind(entry: os.DirEntry[str]) -> bool | None:
@@ -130,7 +145,7 @@ def read_text(source: Source, limits: Limits = DEFAULT_LIMITS) -> str:
             raise LoadError(f"cannot read: {exc.strerror}", Location(source.name)) from None
     if len(raw) > limits.max_file_bytes:
         raise LoadError(_too_big(len(raw), limits), Location(source.name))
-    return decode(raw, source.name)
+    return decode(raw, source.name, "a Dockerfile" if source.dockerfile else "YAML")
 
 
 def _too_big(size: int, limits: Limits) -> str:

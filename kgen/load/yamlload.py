@@ -614,15 +614,15 @@ def helm_syntax(text: str) -> tuple[int, int] | None:
     return None
 
 
-def decode(raw: bytes, source: str) -> str:
-    """Bytes -> text: UTF-8 (BOM allowed) or UTF-16/32 with a BOM; never binary."""
+def decode(raw: bytes, source: str, what: str = "YAML") -> str:
+    """Bytes -> text: UTF-8 (BOM allowed) or UTF-16/32 with a BOM; never binary (``what`` it then is not)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise LoadError(f"not valid UTF-16 text: {exc.reason}", Location(source)) from None
     if b"\x00" in raw[:8192]:
-        raise LoadError("binary file (contains NUL bytes), not YAML", Location(source))
+        raise LoadError(f"binary file (contains NUL bytes), not {what}", Location(source))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -105,9 +105,18 @@ def summary_line(result: CheckResult) -> str:
         return nothing
     if not shown:
         details = "; ".join([plural(summary.files, "file"), *_extras(summary)])
-        return f"no problems found in {plural(summary.objects, 'object')} ({details})"
-    details = "; ".join([plural(summary.objects, "object"), *_extras(summary)])
+        return f"no problems found in {_checked(summary)} ({details})"
+    details = "; ".join([_checked(summary), *_extras(summary)])
     return f"{', '.join(shown)} in {plural(summary.files, 'file')} ({details})"
+
+
+def _checked(summary: Summary) -> str:
+    """``12 objects``, or with Dockerfiles among the files ``12 objects, 2 Dockerfiles``."""
+    objects = plural(summary.objects, "object")
+    if not summary.dockerfiles:
+        return objects
+    dockerfiles = plural(summary.dockerfiles, "Dockerfile")
+    return f"{objects}, {dockerfiles}" if summary.objects else dockerfiles
 
 
 def nothing_checked(summary: Summary) -> str | None:
@@ -119,7 +128,7 @@ def nothing_checked(summary: Summary) -> str | None:
         )
     if summary.files == 0:
         return "nothing checked: no manifest file (.yaml, .yml, .json) in the paths given, or every one is excluded"
-    if summary.objects == 0:
+    if summary.objects == 0 and not summary.dockerfiles:
         details = "; ".join([plural(summary.documents, "document"), *_extras(summary)])
         return f"nothing checked: no Kubernetes objects in {plural(summary.files, 'file')} ({details})"
     return None

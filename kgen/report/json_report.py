@@ -62,10 +62,12 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 def summary_dict(result: CheckResult) -> dict[str, Any]:
     summary: Summary = result.summary
+    dockerfiles = {"dockerfiles": summary.dockerfiles} if summary.dockerfiles else {}  # a run of manifests only says nothing of them
     return {
         "files": summary.files,
         "documents": summary.documents,
         "objects": summary.objects,
+        **dockerfiles,
         "skipped": {
             "notKubernetes": summary.skipped_not_kubernetes,
             "unknownKind": summary.skipped_unknown_kind,

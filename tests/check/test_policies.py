@@ -12,6 +12,15 @@ The fixture must produce exactly the marked findings of its folder's rule and of
 every other rule it marks; findings of unmarked rules are ignored. A
 ``pass*.yaml`` produces no finding of its folder's rule and carries no marker.
 
+A Dockerfile fixture (``fail*.Dockerfile``, ``pass*.Dockerfile``, for a rule with
+``target: Dockerfile``) cannot carry a trailing comment: in a Dockerfile ``#`` starts a
+comment only at the start of a line. Its markers are comment lines of their own, each
+about the next line that is not a marker (the instruction below it, or the continuation
+line below it inside a RUN; BuildKit drops comment lines inside continuations too)::
+
+    # expect: dockerfile-add-instead-of-copy@1 warning
+    ADD app.tar.gz /srv/
+
 A fixture is checked with the config beside it, ``<name>.kgen.yaml`` (a rule
 about the config itself, such as exemption-expired, is tested that way; its
 findings are marked in that file), else with its folder's ``.kgen.yaml``.
@@ -38,18 +47,28 @@ CUSTOM = REPO / "fixtures" / "custom-policies"
 POLICIES = load_policy_dirs([builtin_policy_dir()])
 RULE_IDS = [p.id for p in POLICIES]
 _MARKER = re.compile(r"#\s*expect:(.*)$")
+_LINE_MARKER = re.compile(r"^\s*#\s*expect:(.*)$")  # a Dockerfile's: a comment line of its own
+DOCKERFILE_SUFFIX = ".Dockerfile"
 _ENTRY = re.compile(r"([a-z0-9][a-z0-9-]*)@([1-9][0-9]*) (error|warning|info)")
 
 Expected = dict[str, Counter[tuple[int, int, str]]]
 
 
-def parse_markers(text: str, source: str = "<fixture>") -> Expected:
-    """The findings a fixture's markers promise: rule -> Counter of (line, column, severity)."""
+def parse_markers(text: str, source: str = "<fixture>", dockerfile: bool = False) -> Expected:
+    """The findings a fixture's markers promise: rule -> Counter of (line, column, severity).
+
+    In a Dockerfile (``dockerfile``) a marker is a comment line about the next line that is no marker."""
     expected: Expected = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _MARKER.search(line)
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        match = (_LINE_MARKER.match if dockerfile else _MARKER.search)(line)
         if match is None:
             continue
+        at = number
+        if dockerfile:
+            at = next((n for n in range(number + 1, len(lines) + 1) if not _LINE_MARKER.match(lines[n - 1])), 0)
+            if at == 0:
+                raise ValueError(f"{source}:{number}: a marker with no line after it; put it on the line before the instruction")
         for entry in match[1].split(","):
             parsed = _ENTRY.fullmatch(entry.strip())
             if parsed is None:
@@ -58,7 +77,7 @@ def parse_markers(text: str, source: str = "<fixture>") -> Expected:
                     "write '# expect: <rule-id>@<column> <severity>', comma-separated"
                 )
             rule, column, severity = parsed[1], int(parsed[2]), parsed[3]
-            expected.setdefault(rule, Counter())[(number, column, severity)] += 1
+            expected.setdefault(rule, Counter())[(at, column, severity)] += 1
     return expected
 
 
@@ -70,7 +89,7 @@ def folder_config(rule: str) -> Path | None:
 
 def fixture_config(path: Path, rule: str) -> Path | None:
     """``<fixture>.kgen.yaml`` beside the fixture, else its folder's config."""
-    own = path.with_name(path.stem + CONFIG_SUFFIX)
+    own = path.with_name(path.name.removesuffix(DOCKERFILE_SUFFIX).removesuffix(".yaml") + CONFIG_SUFFIX)
     return own if own.is_file() else folder_config(rule)
 
 
@@ -95,7 +114,7 @@ def findings_of(
 
 def assert_markers_hold(path: Path, rule: str, policy_dirs: tuple[Path, ...] = ()) -> None:
     config = fixture_config(path, rule)
-    expected = parse_markers(path.read_text(encoding="utf-8"), str(path))
+    expected = parse_markers(path.read_text(encoding="utf-8"), str(path), is_dockerfile(path))
     in_config = parse_markers(config.read_text(encoding="utf-8"), str(config)) if config is not None else {}
     assert expected.get(rule) or in_config.get(rule), f"{path} has no '# expect: {rule}@<column> <severity>' marker"
     for marked in sorted({*expected, *in_config}):
@@ -106,20 +125,27 @@ def assert_markers_hold(path: Path, rule: str, policy_dirs: tuple[Path, ...] = (
             assert got == in_config.get(marked, Counter()), f"{config}: {marked} findings as (line, column, severity)"
 
 
+def is_dockerfile(path: Path) -> bool:
+    return path.name.endswith(DOCKERFILE_SUFFIX)
+
+
+def fixture_files(rule: str) -> list[Path]:
+    """A rule's fixtures: manifests (``*.yaml``) and Dockerfiles (``*.Dockerfile``), their configs left out."""
+    folder = FIXTURES / rule
+    found = [*folder.glob("*.yaml"), *folder.glob("*" + DOCKERFILE_SUFFIX)]
+    return sorted(path for path in found if not path.name.endswith(CONFIG_SUFFIX))
+
+
 def fixture_cases() -> list[tuple[str, Path]]:
-    return [
-        (rule, path)
-        for rule in RULE_IDS
-        for path in sorted((FIXTURES / rule).glob("*.yaml"))
-        if path.name.startswith(("pass", "fail")) and not path.name.endswith(CONFIG_SUFFIX)
-    ]
+    return [(rule, path) for rule in RULE_IDS for path in fixture_files(rule) if path.name.startswith(("pass", "fail"))]
 
 
 @pytest.mark.parametrize(("rule", "path"), fixture_cases(), ids=lambda v: v.name if isinstance(v, Path) else v)
 def test_fixture(rule: str, path: Path) -> None:
     if path.name.startswith("pass"):
         config = fixture_config(path, rule)
-        assert parse_markers(path.read_text(encoding="utf-8"), str(path)) == {}, "a passing fixture marks nothing"
+        marks = parse_markers(path.read_text(encoding="utf-8"), str(path), is_dockerfile(path))
+        assert marks == {}, "a passing fixture marks nothing"
         if config is not None:
             assert parse_markers(config.read_text(encoding="utf-8"), str(config)) == {}, "a passing fixture's config marks nothing"
         assert findings_of(path, rule, config=config) == Counter(), f"{rule} fired on a passing fixture"
@@ -131,6 +157,23 @@ def test_custom_policy_fixture_markers_hold() -> None:
     manifest = CUSTOM / "manifests" / "fail.yaml"
     for rule in ("team-label-missing", "memory-limit-too-high"):
         assert_markers_hold(manifest, rule, (CUSTOM / "policies",))
+
+
+def test_dockerfile_markers_are_about_the_next_line_that_is_no_marker() -> None:
+    text = (
+        "FROM alpine:3.20\n"
+        "# expect: rule-one@1 error\n"
+        "#expect: rule-two@7 info, rule-one@1 error\n"
+        "RUN a \\\n"
+        "# expect: rule-one@3 warning\n"
+        "  && b  # expect: rule-two@1 error\n"
+    )
+    assert parse_markers(text, dockerfile=True) == {
+        "rule-one": Counter({(4, 1, "error"): 2, (6, 3, "warning"): 1}),
+        "rule-two": Counter({(4, 7, "info"): 1}),  # a trailing '#' is part of the RUN, not a marker
+    }
+    with pytest.raises(ValueError, match=r"fixture>:2: a marker with no line after it"):
+        parse_markers("FROM alpine:3.20\n# expect: rule-one@1 error\n", dockerfile=True)
 
 
 def test_markers_state_line_column_and_severity() -> None:
@@ -161,7 +204,7 @@ def test_a_marker_without_column_or_severity_is_an_error(marker: str) -> None:
 
 @pytest.mark.parametrize("rule", RULE_IDS)
 def test_every_rule_has_passing_and_failing_fixtures(rule: str) -> None:
-    names = [p.name for p in (FIXTURES / rule).glob("*.yaml")]
+    names = [p.name for p in fixture_files(rule)]
     assert any(n.startswith("pass") for n in names), f"no passing fixture for {rule}"
     assert any(n.startswith("fail") for n in names), f"no failing fixture for {rule}"
 
@@ -200,7 +243,7 @@ def test_explain_examples_behave_as_labelled(policy: object, tmp_path: Path) -> 
 
     assert isinstance(policy, Policy)
     for outcome in ("fail", "pass"):
-        path = tmp_path / f"{outcome}.yaml"
+        path = tmp_path / (f"{outcome}{DOCKERFILE_SUFFIX}" if policy.target == "Dockerfile" else f"{outcome}.yaml")
         config = folder_config(policy.id)
         if "manifest" in policy.examples:  # the examples are .kgen.yaml files, checking this manifest
             config = tmp_path / f"{outcome}{CONFIG_SUFFIX}"
