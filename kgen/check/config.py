@@ -63,6 +63,7 @@ class Config:
     pod_security: str | None = None  # podSecurity: baseline | restricted, the Pod Security level whose rules run
     complete: bool = False  # complete: true — the checked objects are everything that will be applied
     crds: tuple[Path, ...] = ()  # files or folders read for their CustomResourceDefinitions (relative to the config)
+    images: Mapping[str, str] = field(default_factory=dict)  # images: repository -> the Dockerfile that builds it
     exemptions: tuple[Exemption, ...] = ()  # exemptions: findings accepted, by rule and object, with a reason
     inline_suppressions: bool = True  # inlineSuppressions: false — kgen.dev/ignore and kgen:ignore comments count for nothing
     diff_ignore: tuple[str, ...] = ()  # diff.ignore: field paths kgen diff drops on both sides, like --ignore
@@ -140,6 +141,7 @@ def load_config(path: Path | None) -> Config:
         pod_security=data.get("podSecurity"),
         complete=bool(data.get("complete", False)),
         crds=tuple(base / p for p in data.get("crds", ())),
+        images=_images(data.get("images") or {}, base, document),
         diff_ignore=tuple((data.get("diff") or {}).get("ignore", ())),
         diff_ignore_locations=tuple(
             document.location(("diff", "ignore", index)) for index in range(len((data.get("diff") or {}).get("ignore", ())))
@@ -151,6 +153,19 @@ def load_config(path: Path | None) -> Config:
         kubernetes_version_location=version_location,
         text=text,
     )
+
+
+def _images(images: Mapping[str, str], base: Path, document: Document) -> dict[str, str]:
+    """``images:``: each Dockerfile path relative to the config, which must name a file."""
+    found: dict[str, str] = {}
+    for repository, written in images.items():
+        path = base / written
+        if not path.is_file():
+            reason = "is a folder, not a Dockerfile" if path.is_dir() else "no such file"
+            message = f"{written}: {reason} (the path is relative to {document.source})"
+            raise ConfigError(message, document.location(("images", repository)), f"images.{repository}")
+        found[repository] = str(path)
+    return found
 
 
 def _settings(document: Document) -> dict[str, Any]:

@@ -6,7 +6,7 @@ the document itself).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from collections.abc import Mapping
 from typing import Any, Iterator
 
@@ -51,6 +51,8 @@ class Context:
     #: .kgen.yaml complete: true — the checked objects are the whole set, so a reference to a kind
     #: none of which was checked is missing too (otherwise the set may be partial and it is not judged).
     complete: bool = False
+    #: .kgen.yaml images: image repository -> the Dockerfile that builds it (read by the image-* rules)
+    images: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
