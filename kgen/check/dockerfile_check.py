@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 DOCKERFILE_INVALID = "dockerfile-invalid"
 DOCKERFILE_KIND = "Dockerfile"
+#: More continuation lines in one instruction than any Dockerfile has, and than the parser reads in
+#: bounded time (it takes about a second for 50,000, half a minute for 200,000).
+MAX_CONTINUED_LINES = 10_000
 _HEREDOC = re.compile(r"<<(-?)[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?")
 #: The instructions BuildKit knows (moby/buildkit frontend/dockerfile/instructions); any other is refused.
 INSTRUCTIONS = frozenset(
@@ -57,6 +60,10 @@ def check_dockerfile_text(
 ) -> tuple[list[Finding], CheckedObject | None]:
     """The findings of one Dockerfile's text, and the Dockerfile as a checked object (None when it does not parse)."""
     checker = _Checker(rules, source)
+    continued = _continued_too_long(text)
+    if continued is not None:  # the parser's time grows with the square of an instruction's lines
+        checker.invalid(continued, f"an instruction continued over more than {MAX_CONTINUED_LINES:,} lines: not a Dockerfile kgen reads")
+        return checker.findings, None
     try:
         dockerfile = parse(text, source)
     except LoadError as exc:
@@ -77,6 +84,26 @@ def check_dockerfile_text(
     final = dockerfile.final
     ref = ObjectRef(kind=DOCKERFILE_KIND, name=_stage_name(final.index, final.name) if final else "")
     return checker.findings, CheckedObject(ref, source, 1, 1, tuple(applied))
+
+
+def _continued_too_long(text: str) -> tuple[int, int] | None:
+    """Where an instruction starts that goes on over more than MAX_CONTINUED_LINES lines (comment
+    and blank lines inside it counted), or None."""
+    escape = "`" if re.search(r"(?im)\A(?:#[^\n]*\n)*#\s*escape\s*=\s*`", text) else "\\"
+    start, run = 0, 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.rstrip()
+        if stripped.endswith(escape):
+            if not run:
+                start = number
+            run += 1
+        elif run and (not stripped or stripped.lstrip().startswith("#")):
+            run += 1
+        else:
+            run = 0
+        if run > MAX_CONTINUED_LINES:
+            return start, 1
+    return None
 
 
 def _unterminated_heredoc(text: str) -> tuple[int, int] | None:

@@ -179,6 +179,8 @@ _AREAS: dict[str, str] = {
     "pod-security": "Pod Security Standards",
     "rbac": "access control (RBAC)",
     "service-accounts": "service accounts",
+    "dockerfile": "Dockerfiles",
+    "dockerfile": "Dockerfiles",
     "images": "images",
     "supply-chain": "images",
     "secrets": "configuration",

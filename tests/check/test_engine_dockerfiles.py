@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import types
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -217,6 +218,19 @@ def test_dockerfile_invalid(tmp_path: Path, text: str, expected: list[tuple[int,
     assert [f[1:3] + (f[4],) for f in _found(_check([tmp_path]), "dockerfile-invalid")] == expected
 
 
+def test_bounded_time_for_long_lines_and_long_instructions(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nRUN echo " + "a" * 10_000_000 + "\n")
+    (tmp_path / "api.Dockerfile").write_text("FROM alpine:3.20\nRUN a \\\n" + "  b \\\n# c\n" * 6000 + "  d\n")
+    (tmp_path / "ok.Dockerfile").write_text("FROM alpine:3.20\nRUN a \\\n" + "  b \\\n" * 9000 + "  d\n")
+    started = time.monotonic()
+    found = _found(_check([tmp_path]), "dockerfile-invalid")
+    assert time.monotonic() - started < 10
+    assert found == [
+        ("Dockerfile", 1, 1, "error", "not a valid Dockerfile: dockerfile line greater than max allowed size of 65535"),
+        ("api.Dockerfile", 2, 1, "error", "an instruction continued over more than 10,000 lines: not a Dockerfile kgen reads"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
@@ -253,7 +267,7 @@ def test_cli_text_json_and_dockerfile_option(tmp_path: Path) -> None:
     assert text.output.splitlines()[-1].endswith(" in 1 file (1 Dockerfile)")
     clean = tmp_path / "clean"
     clean.mkdir()
-    (clean / "image.docker").write_text("FROM alpine:3.20\n")
+    (clean / "image.docker").write_text("FROM alpine:3.20\nUSER 10001\n")
     done = runner.invoke(cli, ["check", "--no-config", "--dockerfile", str(clean / "image.docker"), "-f", "json"])
     assert done.exit_code == 0, done.output
     summary = json.loads(done.output)["summary"]
