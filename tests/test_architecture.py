@@ -94,11 +94,17 @@ def test_logic_modules_use_the_typed_rule_api_and_declare_nothing_by_module_cons
 
     import kgen.check.logic
     from kgen.check.api import Context, Target
+    from kgen.load.dockerfile import Dockerfile
 
     for info in pkgutil.iter_modules(kgen.check.logic.__path__):
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"kgen.check.logic.{info.name}")
+        if info.name.startswith("dockerfile_"):  # a Dockerfile rule: check_dockerfile(dockerfile, params), nothing else
+            assert not hasattr(module, "check"), info.name
+            hints = inspect.get_annotations(module.check_dockerfile, eval_str=True)
+            assert hints["dockerfile"] is Dockerfile, info.name
+            continue
         hints = inspect.get_annotations(module.check, eval_str=True)
         assert hints["target"] is Target and hints["ctx"] is Context, info.name
         assert not hasattr(module, "CROSS_OBJECT") and not hasattr(module, "PATHS"), (
