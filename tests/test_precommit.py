@@ -179,7 +179,10 @@ def hooks(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Hooks:
             rev = _snapshot(REPO, shared / "source")
             installed = Hooks(shared / "source", rev, shared / "home")
             config = installed.config(
-                shared, {"id": "kgen-check"}, {"id": "kgen-render-check", "args": ["profiles/", "-o", "k8s/"]}
+                shared,
+                {"id": "kgen-check"},
+                {"id": "kgen-render-check", "args": ["profiles/", "-o", "k8s/"]},
+                {"id": "kgen-dockerfile"},
             )
             done = subprocess.run(
                 [*PRE_COMMIT, "install-hooks", "--config", str(config)],
@@ -199,7 +202,7 @@ def _hook_output(stdout: str) -> str:
     kept = [
         line
         for line in lines
-        if not re.match(r"^(kgen check|kgen render --check)\.{3,}", line)
+        if not re.match(r"^(kgen check Dockerfiles|kgen check|kgen render --check)\.{3,}", line)
         and not line.startswith("- hook id: ")
         and not line.startswith("- exit code: ")
         and not line.startswith("- files were modified")
@@ -401,3 +404,21 @@ def test_the_readme_config_names_the_hooks_this_repository_has() -> None:
     assert [hook["id"] for hook in config["repos"][0]["hooks"]] == [hook["id"] for hook in manifest]
     render = next(hook for hook in config["repos"][0]["hooks"] if hook["id"] == "kgen-render-check")
     assert render["args"] == ["profiles/", "-o", "k8s/"]  # the form the hook is tested with above
+
+
+def test_the_dockerfile_hook_checks_changed_dockerfiles_only(tmp_path: Path, hooks: Hooks) -> None:
+    good = "FROM python:3.12-slim\nWORKDIR /app\nCOPY app.py .\nUSER 10001\nCMD [\"python\", \"app.py\"]\n"
+    bad = "FROM python\nCMD python app.py\n"
+    repo = _new_repo(tmp_path / "repo", {"services/api/Dockerfile": good, "manifests/good.yaml": GOOD, **ORDINARY})
+    _commit(repo)
+    done = hooks.run(repo, "kgen-dockerfile", "--all-files")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _hook_output(done.stdout) == ""
+    _write(repo, {"services/web/web.Dockerfile": bad})
+    _git(repo, "add", "services/web/web.Dockerfile")
+    done = hooks.run(repo, "kgen-dockerfile")
+    assert done.returncode == 1, done.stdout + done.stderr
+    found = [line.split(" ")[0:3] for line in _hook_output(done.stdout).splitlines() if re.match(r"^\S+:\d+:\d+: ", line)]
+    assert ["services/web/web.Dockerfile:1:1:", "warning", "dockerfile-base-unpinned"] in found
+    assert ["services/web/web.Dockerfile:2:1:", "warning", "dockerfile-cmd-shell-form"] in found
+    assert all(item[0].startswith("services/web/web.Dockerfile:") for item in found)

@@ -28,8 +28,12 @@ def _start(setup: Setup) -> None:
     _checker.portable = True  # this process's copy: its results are sent to the main process
 
 
-def _check(source: Source) -> FileResult:
+def _check(source: Source) -> FileResult | Source:
+    """A file's result; a Dockerfile comes back unchecked, for the main process to check: the
+    Dockerfile parser runs Go, whose runtime cannot run in a process forked after it started."""
     assert _checker is not None
+    if source.dockerfile:
+        return source
     return _checker.check(source)
 
 
@@ -50,7 +54,9 @@ def check_in_pool(
     global _checker
     _checker = checker if context.get_start_method() == "fork" else None
     try:
+        main = checker if checker is not None else FileChecker(setup)
         with context.Pool(jobs, initializer=_start, initargs=(setup,)) as pool:
-            yield from pool.imap(_check, sources, chunksize=CHUNK)
+            for done in pool.imap(_check, sources, chunksize=CHUNK):
+                yield main.check(done) if isinstance(done, Source) else done
     finally:
         _checker = None

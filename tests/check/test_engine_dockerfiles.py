@@ -282,3 +282,24 @@ def test_explain_says_how_a_dockerfile_finding_is_suppressed() -> None:
         "Suppress on one instruction, on the line before it: # kgen:ignore dockerfile-invalid <reason>\n"
         "  or in .kgen.yaml: exemptions: [{rule: dockerfile-invalid, kind: Dockerfile, name: <stage>, reason: <why>}]\n"
     )
+
+
+def test_worker_processes_never_run_the_go_parser(tmp_path: Path) -> None:
+    """The Dockerfile parser runs Go, whose runtime hangs in a process forked after it started
+    (its own threads are not in the child): a process that parsed Dockerfiles and then checks
+    with workers must finish (workers hand Dockerfiles back to the main process)."""
+    import subprocess
+    import sys
+
+    text = "FROM python:3.12\n" + "RUN echo hi && echo there\n" * 200
+    for index in range(200):
+        (tmp_path / f"s{index:03}.Dockerfile").write_text(text, encoding="utf-8")
+    script = (
+        "from kgen.load.dockerfile import parse\n"
+        f"for _ in range(300): parse({text!r}, 'first')  # the Go runtime started and busy before any fork\n"
+        "from kgen.check.engine import CheckOptions, run_check\n"
+        f"result = run_check(CheckOptions(paths=({str(tmp_path)!r},), discover_config=False, jobs=2))\n"
+        "print(result.summary.files)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "200"), done.stderr
