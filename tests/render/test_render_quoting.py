@@ -114,7 +114,7 @@ def test_quoting_is_decided_by_every_reader(value: str, line: str) -> None:
 def test_text_fields_come_from_the_schema() -> None:
     top_level = [field for field in text_fields() if not field.startswith("environments.")]
     assert top_level == [
-        "name", "image", "namespace", "extraPorts[].name", "health.path", "health.readinessPath", "health.exec[]",
+        "name", "image", "build.dockerfile", "namespace", "extraPorts[].name", "health.path", "health.readinessPath", "health.exec[]",
         "autoscale.pods.metric", "autoscale.pods.selector.*", "autoscale.external.metric", "autoscale.external.selector.*",
         "autoscale.behavior.scaleDownStabilization", "autoscale.behavior.scaleUpStabilization",
         "env.*", "env.*.secret", "env.*.configMap", "env.*.key", "command[]", "args[]", "annotations.*",
