@@ -31,7 +31,7 @@ def config_changed_not_rolled(pair: Pair) -> Iterator[Note]:
     if not changed:
         return
     stale: list[ObjectKey] = []
-    for workload in pair.trees.new.workloads(pair.key.namespace):
+    for workload in pair.trees.new.config_map_readers(pair.key.namespace, pair.key.name):
         if not _reads(workload, pair.key.name, changed):
             continue
         before = pair.trees.old.workload(workload.key)

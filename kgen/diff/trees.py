@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any, Iterator, Optional
 
 from kgen.diff.result import ObjectKey
-from kgen.model.k8s import WorkloadIndex, WorkloadShape, get_path
+from kgen.model.k8s import WorkloadIndex, WorkloadShape, containers, get_path
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,22 @@ class Tree:
             return []
         sets = [candidates.get((str(k), str(v)), set()) for k, v in pairs]
         chosen = set.intersection(*sorted(sets, key=len))
-        return [workload for index, workload in enumerate(self.workloads(namespace)) if index in chosen]
+        workloads = self.workloads(namespace)
+        return [workloads[index] for index in sorted(chosen)]  # in tree order, without a scan of them all
+
+    def config_map_readers(self, namespace: str, name: str) -> list[Workload]:
+        """The workloads of the namespace whose containers name ConfigMap ``name`` in env
+        (``envFrom`` or ``configMapKeyRef``), in tree order."""
+        return self._config_map_readers.get((namespace, name), [])
+
+    @cached_property
+    def _config_map_readers(self) -> dict[tuple[str, str], list[Workload]]:
+        found: dict[tuple[str, str], list[Workload]] = {}
+        for namespace, workloads in self._workloads.items():
+            for workload in workloads:
+                for name in sorted(_env_config_maps(workload.pod_spec)):
+                    found.setdefault((namespace, name), []).append(workload)
+        return found
 
     @cached_property
     def _label_index(self) -> dict[str, dict[tuple[str, str], set[int]]]:
@@ -189,3 +204,17 @@ def _expression_matches(expression: Any, labels: Mapping[str, str]) -> bool:
     if operator == "DoesNotExist":
         return key not in labels
     return False
+
+
+def _env_config_maps(pod_spec: Any) -> set[str]:
+    """The ConfigMaps a pod spec's containers read through env."""
+    names: set[str] = set()
+    for ref in containers(pod_spec, ()):
+        for source in ref.data.get("envFrom") or ():
+            if isinstance(source, Mapping) and isinstance(source.get("configMapRef"), Mapping):
+                names.add(str(source["configMapRef"].get("name")))
+        for variable in ref.data.get("env") or ():
+            selector = get_path(variable, ("valueFrom", "configMapKeyRef")) if isinstance(variable, Mapping) else None
+            if isinstance(selector, Mapping):
+                names.add(str(selector.get("name")))
+    return names
