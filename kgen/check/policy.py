@@ -336,7 +336,7 @@ def policy_from_document(document: Document, shipped: bool = False) -> Policy:
         _check_param_uses(document, data["schema"], specs, ("schema",))
     logic = data.get("logic")
     target = data.get("target", "Object")
-    if logic is not None:
+    if logic is not None and not shipped:  # kgen's own are imported when first needed (the suite imports each)
         _logic_module(logic, document, "check_dockerfile" if target == DOCKERFILE else "check")
     if target == DOCKERFILE:
         _check_dockerfile_policy(document)
@@ -498,9 +498,28 @@ def compile_policy(policy: Policy, overrides: Mapping[str, Any]) -> CompiledPoli
             check_predicate(schema)
         return CompiledPolicy(policy, params, schema=schema, holds=fast_predicate(schema))
     if policy.logic is not None and policy.target != DOCKERFILE:
-        module = importlib.import_module(f"kgen.check.logic.{policy.logic}")
-        return CompiledPolicy(policy, params, logic=module.check)
+        return CompiledPolicy(policy, params, logic=LazyLogic(policy.logic))
     return CompiledPolicy(policy, params)
+
+
+class LazyLogic:
+    """A rule's ``check``, its module imported on the first call: a run imports only the rules that
+    look at something it checks (a start-up of a hundred modules is most of a small run)."""
+
+    __slots__ = ("name", "_check")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._check: Logic | None = None
+
+    def __call__(self, target: "Target", ctx: "Context", params: Mapping[str, Any]) -> Iterator[Violation]:
+        check = self._check
+        if check is None:
+            check = self._check = importlib.import_module(f"kgen.check.logic.{self.name}").check
+        return check(target, ctx, params)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LazyLogic, (self.name,))  # to a worker process by name
 
 
 def substitute_params(node: Any, params: Mapping[str, Any], rule: str) -> Any:
