@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator
 
 from kgen.check.config import CONFIG_NAMES, Config, find_config, load_config, settle_rules
-from kgen.check.crds import load_crd_paths, registry
 from kgen.check.dockerfile_check import DOCKERFILE_INVALID, check_dockerfile_text
 from kgen.check.exemptions import (
     EXEMPTION_EXPIRED,
@@ -251,7 +250,12 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     fail_on = options.fail_on or setup.config.fail_on or "warning"
     if fail_on not in (*SEVERITY_RANK, "never"):
         raise KgenError(f"fail-on {fail_on!r} is not one of error, warning, info, never")
-    crd_files = load_crd_paths((*setup.config.crds, *options.crd_paths), options.limits) if checker.schemas else []
+    crd_paths = (*setup.config.crds, *options.crd_paths)
+    crd_files: list[tuple[Mapping[str, Any], str]] = []
+    if checker.schemas and crd_paths:
+        from kgen.check.crds import load_crd_paths  # only when CRDs are given (--crds, crds: in the config)
+
+        crd_files = load_crd_paths(crd_paths, options.limits)
     # kustomize patches are pieces of objects: skipped, counted (the files are listed twice, never held)
     patches = KustomizePatches.of(discover(options.paths, setup.config.exclude))
     seen: set[str] = set()  # Dockerfiles found in the paths, not read again for --dockerfile
@@ -745,6 +749,8 @@ class _Merger:
             for defined, (payload, origin) in self.crds.items()
             if defined in needed  # a CRD no checked resource uses defines nothing this run needs
         ]
+        from kgen.check.crds import registry  # only when there are objects of kinds with no built-in schema
+
         crds = registry(schemas, [*crd_files, *checked])
         found: dict[str, list[tuple[ObjectEntry, list[SchemaProblem]]]] = {}
         stamp = self.checker.stamp

@@ -19,9 +19,6 @@ file writes: a field a patch adds points at where the patch applies).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -177,6 +174,8 @@ def build(folder: str, environ: Mapping[str, str] | None = None) -> Build:
     tells each object's resource file without editing the user's. When the wrapped build fails
     (a kustomize too old for buildMetadata), the objects are checked without an origin.
     """
+    import tempfile
+
     command = _command(environ)
     if not os.path.isdir(folder):
         raise InputError(f"--kustomize {folder}: no such folder")
@@ -196,6 +195,8 @@ def build(folder: str, environ: Mapping[str, str] | None = None) -> Build:
 
 
 def _command(environ: Mapping[str, str] | None) -> list[str]:
+    import shutil
+
     path = (environ if environ is not None else os.environ).get("PATH", os.defpath)
     kustomize = shutil.which("kustomize", path=path)
     if kustomize is not None:
@@ -207,6 +208,8 @@ def _command(environ: Mapping[str, str] | None) -> list[str]:
 
 
 def _run(command: list[str], folder: str, environ: Mapping[str, str] | None) -> str:
+    import subprocess
+
     tool = " ".join([os.path.basename(command[0]), *command[1:-1]])
     try:
         done = subprocess.run(command, capture_output=True, env=dict(environ) if environ is not None else None, timeout=300)
