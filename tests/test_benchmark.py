@@ -53,11 +53,9 @@ def _benchmark_module() -> ModuleType:
     return module
 
 
-def test_the_benchmark_times_the_full_corpus_when_present_else_the_slice(tmp_path: Path) -> None:
+def test_the_benchmark_times_the_corpus_given_else_the_slice(tmp_path: Path) -> None:
     choose = _benchmark_module().choose_corpus
-    full, carried, given = tmp_path / "full", tmp_path / "slice", tmp_path / "mine"
-    path, chosen = choose(None, full, carried)
-    assert path == carried and chosen.startswith("the slice in the repository; the full corpus is not at ")
-    full.mkdir()
-    assert choose(None, full, carried) == (full, "the full corpus")
-    assert choose(given, full, carried) == (given, "given with --corpus")
+    carried, given = tmp_path / "slice", tmp_path / "mine"
+    path, chosen = choose(None, carried)
+    assert path == carried and chosen.startswith("the slice in the repository (pass the full corpus with --corpus")
+    assert choose(given, carried) == (given, "given with --corpus")

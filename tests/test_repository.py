@@ -51,3 +51,16 @@ def test_every_package_of_kgen_is_one_pyproject_ships() -> None:
         ".".join(init.parent.relative_to(REPO).parts) for init in (REPO / "kgen").rglob("__init__.py")
     }
     assert found - listed == set()
+
+
+def test_nothing_reads_outside_the_repository() -> None:
+    """The tests, the package, CI and the benchmark work in a fresh clone alone: the full corpus is
+    given to the benchmark by path (--corpus), never looked for beside the repository."""
+    import subprocess
+
+    found = subprocess.run(
+        ["git", "grep", "-n", "-I", "-E", r"\.\./shared|REPO\.parent|parents\[[0-9]\] */ *\"shared\"", "--",
+         "tests", "kgen", "benchmarks/run.py", ".ci", "pyproject.toml"],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert found.stdout.splitlines() == [line for line in found.stdout.splitlines() if "test_repository.py" in line]

@@ -58,9 +58,9 @@ def test_a_patch_named_on_the_command_line_is_known_by_the_kustomization_above_i
 
 def test_a_patch_outside_the_kustomizations_folder_is_known_when_the_kustomization_is_checked(tmp_path: Path) -> None:
     (tmp_path / "prod").mkdir()
-    (tmp_path / "shared").mkdir()
-    write(tmp_path, "resources: [../base]\npatches:\n  - path: ../shared/replicas.yaml\n", "prod/kustomization.yaml")
-    write(tmp_path, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n", "shared/replicas.yaml")
+    (tmp_path / "common").mkdir()
+    write(tmp_path, "resources: [../base]\npatches:\n  - path: ../common/replicas.yaml\n", "prod/kustomization.yaml")
+    write(tmp_path, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n", "common/replicas.yaml")
     result = run_check(CheckOptions(paths=(str(tmp_path),), discover_config=False, jobs=1))
     assert (result.findings, result.summary.skipped_kustomize_patches, result.summary.files) == ((), 1, 0)
 
