@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Mapping
+from typing import Mapping
 
 from kgen.errors import LoadError, Location
 
@@ -91,6 +91,17 @@ class Dockerfile:
     def location(self, instruction: Instruction) -> Location:
         return Location(self.source, instruction.line, instruction.column)
 
+    def parent(self, stage: Stage) -> Stage | None:
+        """The earlier stage ``FROM name`` builds on (BuildKit reads a FROM name as a stage first)."""
+        return next((earlier for earlier in self.stages[: stage.index] if earlier.named(stage.resolved)), None)
+
+    def ancestry(self, stage: Stage) -> list[Stage]:
+        """The stage and the stages it builds on, the first (built on an image) first."""
+        chain = [stage]
+        while (up := self.parent(chain[0])) is not None and up not in chain:
+            chain.insert(0, up)
+        return chain
+
 
 def parse(text: str, source: str) -> Dockerfile:
     """A Dockerfile's stages and instructions; LoadError (with the line) when BuildKit refuses it."""
@@ -135,7 +146,7 @@ def parse(text: str, source: str) -> Dockerfile:
             stages.append(_stage(instruction, len(stages), global_args))
         elif not stages:
             if instruction.keyword == "ARG":
-                for name, default in _arg_pairs(instruction):
+                for name, default in arg_pairs(instruction):
                     global_args[name] = default
         else:
             instruction = _replace_stage(instruction, len(stages) - 1)
@@ -189,13 +200,22 @@ def _replace_stage(instruction: Instruction, stage: int) -> Instruction:
     return replace(instruction, stage=stage)
 
 
-def _arg_pairs(instruction: Instruction) -> Iterator[tuple[str, str | None]]:
+def arg_pairs(instruction: Instruction) -> list[tuple[str, str | None]]:
+    """ARG's names and defaults (None: no default), quotes removed."""
+    pairs: list[tuple[str, str | None]] = []
     for item in instruction.args:
         name, equals, default = item.partition("=")
-        yield name, _unquote(default) if equals else None
+        pairs.append((name, unquote(default) if equals else None))
+    return pairs
 
 
-def _unquote(text: str) -> str:
+def env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
+    """ENV's names and values (the parser gives name, value, name, value, ...), quotes removed."""
+    args = instruction.args
+    return [(args[i], unquote(args[i + 1])) for i in range(0, len(args) - 1, 2)]
+
+
+def unquote(text: str) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         return text[1:-1]
     return text

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from kgen.load.dockerfile import Dockerfile, Instruction, Stage, substitute
+from kgen.load.dockerfile import Dockerfile, Instruction, arg_pairs, env_pairs, substitute
+from kgen.model.k8s import parse_image
 
 #: The user distroless ``:nonroot`` images set (numeric in the image config).
 DISTROLESS_NONROOT = 65532
@@ -81,7 +82,7 @@ def image_facts(dockerfile: Dockerfile) -> ImageFacts | None:
     final = dockerfile.final
     if final is None:
         return None
-    chain = list(_chain(dockerfile, final))
+    chain = dockerfile.ancestry(final)
     carried: dict[str, str | None] = {}  # ENV passes to a stage built FROM this one; ARG does not
     user: ImageUser | None = None
     exposed: list[ExposedPort] = []
@@ -89,10 +90,10 @@ def image_facts(dockerfile: Dockerfile) -> ImageFacts | None:
         values = dict(carried)
         for instruction in stage.instructions:
             if instruction.keyword == "ARG":
-                for name, default in _arg_pairs(instruction):
+                for name, default in arg_pairs(instruction):
                     values[name] = default if default is not None else dockerfile.global_args.get(name)
             elif instruction.keyword == "ENV":
-                pairs = dict(_pairs(instruction.args))
+                pairs = dict(env_pairs(instruction))
                 values.update(pairs)
                 carried.update(pairs)
             elif instruction.keyword == "USER" and instruction.args:
@@ -104,36 +105,6 @@ def image_facts(dockerfile: Dockerfile) -> ImageFacts | None:
         known = DISTROLESS_NONROOT if _distroless_nonroot(base) else None
         user = ImageUser("numeric", str(known), known, known, None) if known else ImageUser("root", None, 0, None, None)
     return ImageFacts(dockerfile, user, tuple(exposed), base, _shell_missing(base))
-
-
-def _chain(dockerfile: Dockerfile, stage: Stage) -> Iterator[Stage]:
-    """The stages the final one is built FROM, oldest first, ending with it."""
-    found: list[Stage] = [stage]
-    seen = {stage.index}
-    while True:
-        parent = dockerfile.stage_named(found[-1].resolved) if not found[-1].resolved.isdigit() else None
-        if parent is None or parent.index in seen or parent.index >= found[-1].index:
-            break
-        seen.add(parent.index)
-        found.append(parent)
-    return reversed(found)
-
-
-def _pairs(args: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
-    for index in range(0, len(args) - 1, 2):
-        yield args[index], _unquote(args[index + 1])
-
-
-def _arg_pairs(instruction: Instruction) -> Iterator[tuple[str, str | None]]:
-    for item in instruction.args:
-        name, equals, default = item.partition("=")
-        yield name, _unquote(default) if equals else None
-
-
-def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        return text[1:-1]
-    return text
 
 
 def _user(text: str, instruction: Instruction) -> ImageUser:
@@ -161,23 +132,16 @@ def _ports(instruction: Instruction, values: dict[str, str | None]) -> Iterator[
             yield ExposedPort(number, protocol, instruction)
 
 
-def _repository_and_tag(image: str) -> tuple[str, str]:
-    name = image.partition("@")[0]
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    if colon > slash:
-        return name[:colon].lower(), name[colon + 1 :].lower()
-    return name.lower(), ""
-
-
 def _distroless_nonroot(image: str) -> bool:
-    repository, tag = _repository_and_tag(image)
+    ref = parse_image(image)
+    repository, tag = ref.name.lower(), (ref.tag or "").lower()
     return "distroless" in repository and (tag == "nonroot" or tag.startswith("nonroot-") or tag.endswith("-nonroot"))
 
 
 def _shell_missing(image: str) -> bool:
     """scratch, distroless (but its ``debug`` tags, which add busybox), Chainguard's static."""
-    repository, tag = _repository_and_tag(image)
+    ref = parse_image(image)
+    repository, tag = ref.name.lower(), (ref.tag or "").lower()
     if repository == "scratch":
         return True
     if "/distroless/" in f"/{repository}/":

@@ -162,6 +162,12 @@ class ImageRef:
 
     tag: str | None  # None when there is none (which means latest)
     digest: str | None  # "sha256:..." when pinned by digest
+    name: str = ""  # registry and repository, as written (``ghcr.io/acme/app`` of ``ghcr.io/acme/app:1.2``)
+
+    @property
+    def repository(self) -> str:
+        """The last part of the name, lower case: ``golang`` of ``docker.io/library/golang``."""
+        return self.name.rsplit("/", 1)[-1].lower()
 
     def mutable(self, moving_tags: Iterable[str] = ("latest",)) -> bool:
         """What runs can change without a manifest change: no digest, and no tag or a moving one."""
@@ -174,7 +180,9 @@ def parse_image(image: str) -> ImageRef:
     name, at, digest = image.strip().partition("@")
     last = name.rsplit("/", 1)[-1]
     tag = last.rsplit(":", 1)[1] if ":" in last else None
-    return ImageRef(tag or None, digest if at and digest else None)
+    if ":" in last:
+        name = name[: len(name) - len(last)] + last.rsplit(":", 1)[0]
+    return ImageRef(tag or None, digest if at and digest else None, name)
 
 
 def is_object(data: Any) -> bool:

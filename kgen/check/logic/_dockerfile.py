@@ -1,5 +1,7 @@
-"""What several Dockerfile rules need: a stage's ancestry, the variables an instruction sees,
-image references, and the shell commands a RUN runs (split into simple commands)."""
+"""What several Dockerfile rules need: the stages of the final image, the variables an
+instruction sees, and the shell commands a RUN runs (split into simple commands). Stage
+ancestry, ARG and ENV pairs are the Dockerfile model's (kgen.load.dockerfile); image references
+are kgen.model.k8s.parse_image's."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Iterator
 
-from kgen.load.dockerfile import Dockerfile, Instruction, Stage, substitute
+from kgen.load.dockerfile import Dockerfile, Instruction, Stage, env_pairs, substitute, unquote
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 _OPERATORS = frozenset({"&&", "||", ";", "|", "&", "|&", ";;", "(", ")", "\n"})
@@ -18,26 +20,10 @@ _COMMENT = re.compile(r"(^|[ \t])#[^\n]*", re.MULTILINE)
 _WRAPPERS = frozenset({"sudo", "env", "exec", "nohup", "time", "command", "then", "do", "else", "{", "}", "!", "if", "while", "until"})
 
 
-def parent(dockerfile: Dockerfile, stage: Stage) -> Stage | None:
-    """The earlier stage ``FROM name`` builds on (BuildKit reads a FROM name as a stage first)."""
-    for earlier in dockerfile.stages[: stage.index]:
-        if earlier.named(stage.resolved):
-            return earlier
-    return None
-
-
-def ancestry(dockerfile: Dockerfile, stage: Stage) -> list[Stage]:
-    """The stage and the stages it builds on, the first (built on an image) first."""
-    chain = [stage]
-    while (up := parent(dockerfile, chain[0])) is not None and up not in chain:
-        chain.insert(0, up)
-    return chain
-
-
 def final_image(dockerfile: Dockerfile) -> list[Stage]:
     """The stages whose instructions end up in the image ``docker build`` builds (the last stage and its
     FROM ancestry); empty for a Dockerfile without stages."""
-    return ancestry(dockerfile, dockerfile.final) if dockerfile.final else []
+    return dockerfile.ancestry(dockerfile.final) if dockerfile.final else []
 
 
 def instructions_in(chain: list[Stage]) -> Iterator[Instruction]:
@@ -68,52 +54,8 @@ def variables(dockerfile: Dockerfile, chain: list[Stage], until: Instruction | N
     return values
 
 
-def env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
-    """ENV's names and values (the parser gives name, value, name, value...), quotes removed."""
-    args = instruction.args
-    return [(args[i], unquote(args[i + 1])) for i in range(0, len(args) - 1, 2)]
-
-
-def arg_pairs(instruction: Instruction) -> list[tuple[str, str | None]]:
-    pairs: list[tuple[str, str | None]] = []
-    for item in instruction.args:
-        name, equals, default = item.partition("=")
-        pairs.append((name, unquote(default) if equals else None))
-    return pairs
-
-
-def unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        return text[1:-1]
-    return text
-
-
 def has_variable(text: str) -> bool:
     return "$" in text
-
-
-@dataclass(frozen=True)
-class Reference:
-    """An image reference split as the Docker grammar splits it."""
-
-    name: str  # registry and repository, as written
-    tag: str | None
-    digest: str | None
-
-    @property
-    def repository(self) -> str:
-        """The last path component: ``golang`` of ``docker.io/library/golang``."""
-        return self.name.rsplit("/", 1)[-1].lower()
-
-
-def reference(image: str) -> Reference:
-    name, _, digest = image.partition("@")
-    last_slash = name.rfind("/")
-    colon = name.rfind(":")
-    tag = None
-    if colon > last_slash:
-        name, tag = name[:colon], name[colon + 1 :]
-    return Reference(name, tag, digest or None)
 
 
 @dataclass(frozen=True)

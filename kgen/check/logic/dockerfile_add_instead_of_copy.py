@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterator, Mapping
 
 from kgen.check.dockerfiles import DockerfileProblem
-from kgen.check.logic._dockerfile import ancestry, has_variable, variables
+from kgen.check.logic._dockerfile import has_variable, variables
 from kgen.load.dockerfile import Dockerfile, substitute
 
 _REMOTE = re.compile(r"^(https?://|git@|git://|ssh://)", re.IGNORECASE)
@@ -21,7 +21,7 @@ _ARCHIVE = re.compile(r"\.(tar|tar\.(gz|bz2|xz|zst|lz4)|tgz|tbz2?|txz|tzst)$", r
 
 def check_dockerfile(dockerfile: Dockerfile, params: Mapping[str, Any]) -> Iterator[DockerfileProblem]:
     for stage in dockerfile.stages:
-        chain = ancestry(dockerfile, stage)
+        chain = dockerfile.ancestry(stage)
         for instruction in stage.instructions:
             if instruction.keyword != "ADD":
                 continue

@@ -10,17 +10,18 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.dockerfiles import DockerfileProblem
-from kgen.check.logic._dockerfile import has_variable, parent, reference
+from kgen.check.logic._dockerfile import has_variable
 from kgen.load.dockerfile import Dockerfile
+from kgen.model.k8s import parse_image
 
 
 def check_dockerfile(dockerfile: Dockerfile, params: Mapping[str, Any]) -> Iterator[DockerfileProblem]:
     mutable = set(params.get("mutableTags", ["latest"]))
     for stage in dockerfile.stages:
         image = stage.resolved
-        if not image or image.lower() == "scratch" or parent(dockerfile, stage) is not None or has_variable(image):
+        if not image or image.lower() == "scratch" or dockerfile.parent(stage) is not None or has_variable(image):
             continue
-        ref = reference(image)
+        ref = parse_image(image)
         if ref.digest:
             continue
         shown = image if image == stage.base else f"{image} ({stage.base} with its ARG default)"

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.dockerfiles import DockerfileProblem
-from kgen.check.logic._dockerfile import final_image, program, reference, scripts, split, ancestry
+from kgen.check.logic._dockerfile import final_image, program, scripts, split
 from kgen.load.dockerfile import Dockerfile
+from kgen.model.k8s import parse_image
 
 _TOOLCHAINS = frozenset({"golang", "rust", "maven", "gradle", "gcc", "buildpack-deps", "sdk", "clojure", "haskell", "swift"})
 _JDKS = frozenset({"openjdk", "eclipse-temurin", "amazoncorretto", "ibmjava", "sapmachine", "ibm-semeru-runtimes"})
@@ -27,7 +28,7 @@ def check_dockerfile(dockerfile: Dockerfile, params: Mapping[str, Any]) -> Itera
     if not chain:
         return
     root = chain[0]
-    ref = reference(root.resolved)
+    ref = parse_image(root.resolved)
     tag = (ref.tag or "").lower()
     why = _toolchain(ref.repository, ref.name.lower(), tag)
     compile_step = _compiles(dockerfile)
@@ -54,7 +55,7 @@ def _toolchain(repository: str, name: str, tag: str) -> str | None:
 
 def _compiles(dockerfile: Dockerfile) -> str | None:
     for stage in dockerfile.stages:
-        chain = ancestry(dockerfile, stage)
+        chain = dockerfile.ancestry(stage)
         for instruction in stage.instructions:
             if instruction.keyword != "RUN":
                 continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.dockerfiles import DockerfileProblem
-from kgen.check.logic._dockerfile import program, scripts, split, ancestry
+from kgen.check.logic._dockerfile import program, scripts, split
 from kgen.load.dockerfile import Dockerfile, Instruction
 
 _WHOLE = frozenset({".", "./", "*", "./*"})
@@ -20,7 +20,7 @@ _WHOLE = frozenset({".", "./", "*", "./*"})
 
 def check_dockerfile(dockerfile: Dockerfile, params: Mapping[str, Any]) -> Iterator[DockerfileProblem]:
     for stage in dockerfile.stages:
-        chain = ancestry(dockerfile, stage)
+        chain = dockerfile.ancestry(stage)
         copied: Instruction | None = None
         for instruction in stage.instructions:
             if copied is None and _copies_everything(instruction):

@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.dockerfiles import DockerfileProblem
-from kgen.check.logic._dockerfile import ancestry, scripts, tokens
+from kgen.check.logic._dockerfile import scripts, tokens
 from kgen.load.dockerfile import Dockerfile
 
 
 def check_dockerfile(dockerfile: Dockerfile, params: Mapping[str, Any]) -> Iterator[DockerfileProblem]:
     for stage in dockerfile.stages:
-        chain = ancestry(dockerfile, stage)
+        chain = dockerfile.ancestry(stage)
         for instruction in stage.instructions:
             if instruction.keyword != "RUN":
                 continue

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.dockerfiles import DockerfileProblem
-from kgen.check.logic._dockerfile import final_image, has_variable, instructions_in, reference, variables
+from kgen.check.logic._dockerfile import final_image, has_variable, instructions_in, variables
 from kgen.load.dockerfile import Dockerfile, substitute
+from kgen.model.k8s import parse_image
 
 
 def check_dockerfile(dockerfile: Dockerfile, params: Mapping[str, Any]) -> Iterator[DockerfileProblem]:
@@ -23,7 +24,7 @@ def check_dockerfile(dockerfile: Dockerfile, params: Mapping[str, Any]) -> Itera
     users = [instruction for instruction in instructions_in(chain) if instruction.keyword == "USER" and instruction.args]
     if not users:
         base = chain[0].resolved
-        if "nonroot" in (reference(base).tag or "").lower() or has_variable(base):
+        if "nonroot" in (parse_image(base).tag or "").lower() or has_variable(base):
             return
         whose = "scratch runs as uid 0" if base.lower() == "scratch" else f"the user of {base} applies, root unless that image sets one"
         yield DockerfileProblem.at(dockerfile.stages[-1].from_instruction, f"the final stage sets no USER: {whose}")

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.dockerfiles import DockerfileProblem
-from kgen.check.logic._dockerfile import arg_pairs, env_pairs, has_variable
+from kgen.check.logic._dockerfile import has_variable
+from kgen.load.dockerfile import arg_pairs, env_pairs
 from kgen.check.logic._secret_names import names_a_secret
 from kgen.load.dockerfile import Dockerfile
 

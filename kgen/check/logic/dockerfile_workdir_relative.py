@@ -12,7 +12,8 @@ import re
 from typing import Any, Iterator, Mapping
 
 from kgen.check.dockerfiles import DockerfileProblem
-from kgen.check.logic._dockerfile import ancestry, unquote, variables
+from kgen.check.logic._dockerfile import variables
+from kgen.load.dockerfile import unquote
 from kgen.load.dockerfile import Dockerfile, substitute
 
 _WINDOWS = re.compile(r"^([A-Za-z]:)?[\\/]")
@@ -20,7 +21,7 @@ _WINDOWS = re.compile(r"^([A-Za-z]:)?[\\/]")
 
 def check_dockerfile(dockerfile: Dockerfile, params: Mapping[str, Any]) -> Iterator[DockerfileProblem]:
     for stage in dockerfile.stages:
-        chain = ancestry(dockerfile, stage)
+        chain = dockerfile.ancestry(stage)
         for instruction in stage.instructions:
             if instruction.keyword != "WORKDIR" or not instruction.args:
                 continue
