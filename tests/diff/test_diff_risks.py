@@ -329,13 +329,13 @@ def test_lowered_hpa_bounds() -> None:
 @pytest.mark.parametrize(
     "image, ref, mutable",
     [
-        ("nginx", ImageRef(None, None), True),
-        ("nginx:latest", ImageRef("latest", None), True),
-        ("registry:5000/app", ImageRef(None, None), True),
-        ("registry:5000/app:1.2", ImageRef("1.2", None), False),
-        ("nginx@sha256:" + "a" * 64, ImageRef(None, "sha256:" + "a" * 64), False),
-        ("nginx:latest@sha256:" + "a" * 64, ImageRef("latest", "sha256:" + "a" * 64), False),
-        ("nginx@", ImageRef(None, None), True),
+        ("nginx", ImageRef(None, None, "nginx"), True),
+        ("nginx:latest", ImageRef("latest", None, "nginx"), True),
+        ("registry:5000/app", ImageRef(None, None, "registry:5000/app"), True),  # the colon is the host's
+        ("registry:5000/app:1.2", ImageRef("1.2", None, "registry:5000/app"), False),
+        ("nginx@sha256:" + "a" * 64, ImageRef(None, "sha256:" + "a" * 64, "nginx"), False),
+        ("nginx:latest@sha256:" + "a" * 64, ImageRef("latest", "sha256:" + "a" * 64, "nginx"), False),
+        ("nginx@", ImageRef(None, None, "nginx"), True),
     ],
 )
 def test_image_references(image: str, ref: ImageRef, mutable: bool) -> None:
