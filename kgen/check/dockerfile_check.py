@@ -19,6 +19,7 @@ from kgen.check.exemptions import IgnoreComment
 from kgen.check.result import CheckedObject, Finding, ObjectRef
 from kgen.errors import InternalError, KgenError, LoadError
 from kgen.load.dockerfile import Dockerfile, parse
+from kgen.load.lines import editor_lines
 
 if TYPE_CHECKING:
     from kgen.check.dockerfiles import DockerfileProblem
@@ -91,7 +92,7 @@ def _continued_too_long(text: str) -> tuple[int, int] | None:
     and blank lines inside it counted), or None."""
     escape = "`" if re.search(r"(?im)\A(?:#[^\n]*\n)*#\s*escape\s*=\s*`", text) else "\\"
     start, run = 0, 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(editor_lines(text), start=1):
         stripped = line.rstrip()
         if stripped.endswith(escape):
             if not run:
@@ -109,7 +110,7 @@ def _continued_too_long(text: str) -> tuple[int, int] | None:
 def _unterminated_heredoc(text: str) -> tuple[int, int] | None:
     """Where the here-document the parser found no end for starts (its ``<<``): the first one
     whose word no later line ends. The parser says only that there is one."""
-    lines = text.removeprefix("\ufeff").splitlines()
+    lines = editor_lines(text.removeprefix("\ufeff"))
     for number, line in enumerate(lines, start=1):
         for match in _HEREDOC.finditer(line):
             word = match.group(2)

@@ -74,6 +74,7 @@ from kgen.load.yamlload import (
     Document,
     FieldPath,
     Limits,
+    SourceLines,
     helm_syntax,
     load_document_at,
     load_text,
@@ -433,9 +434,7 @@ class FileChecker:
             if self.inline_suppressions:
                 entry.suppressions = _suppressions(entry)
                 if comments:
-                    first, last = document.line_span
-                    span = (first + 1, last + 1)
-                    entry.suppressions += tuple(comments_for(comments, span, line, entry.source))
+                    entry.suppressions += tuple(comments_for(comments, document.span, line, entry.source))
                 self._unknown_suppressions(entry, document, result)
             self._check_object(entry, document, result)
 
@@ -773,7 +772,7 @@ class _Merger:
                 found.setdefault(entry.source, []).append((entry, problems[:MAX_SCHEMA_PROBLEMS]))
         for source, entries in found.items():
             text = self._source_text(source)
-            lines = text.splitlines(keepends=True) if text is not None else None
+            lines = SourceLines(text) if text is not None else None
             documents: dict[int, Document | None] = {}
             for entry, problems in entries:
                 if entry.doc_index not in documents:
@@ -823,7 +822,7 @@ class _Merger:
             if not entries:
                 continue
             text = self._source_text(source)
-            lines = text.splitlines(keepends=True) if text is not None else None
+            lines = SourceLines(text) if text is not None else None
             documents: dict[int, Document | None] = {}
             for entry in entries:
                 if entry.doc_index not in documents:

@@ -22,6 +22,7 @@ from kgen.check.result import Finding
 from kgen.check.schema_errors import did_you_mean
 from kgen.errors import ConfigError, KgenError, Location
 from kgen.load.yamlload import Document
+from kgen.load.lines import editor_lines
 
 EXEMPTION_EXPIRED = "exemption-expired"
 EXEMPTION_UNUSED = "exemption-unused"
@@ -219,7 +220,7 @@ def ignore_comments(text: str) -> list[IgnoreComment]:
     """The ``# kgen:ignore`` comments of a file (cheap when it has none)."""
     if COMMENT_MARKER not in text:
         return []
-    lines = text.splitlines()
+    lines = editor_lines(text)
     found: list[IgnoreComment] = []
     for number, line in enumerate(lines, start=1):
         match = _COMMENT.fullmatch(line)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from kgen.errors import LoadError, Location
+from kgen.load.lines import editor_lines
 
 #: File names kgen reads as Dockerfiles (besides any path given with --dockerfile).
 DOCKERFILE_NAMES = re.compile(r"^(Dockerfile|Containerfile)(\..+)?$|^.+\.(Dockerfile|Containerfile)$", re.IGNORECASE)
@@ -117,7 +118,7 @@ def parse(text: str, source: str) -> Dockerfile:
         commands = buildkit.parse_string(text)
     except buildkit.GoParseError as exc:
         raise LoadError(f"not a valid Dockerfile: {_first_line(str(exc))}", Location(source, *_error_position(str(exc)))) from None
-    lines = tuple(text.splitlines())
+    lines = tuple(editor_lines(text))
     directives = _directives(lines)
     instructions: list[Instruction] = []
     global_args: dict[str, str | None] = {}

@@ -21,6 +21,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from kgen.load.lines import editor_lines
+
 MARKER = "# Source: "
 _SOURCE = re.compile(r"^# Source: (\S.*?)[ \t]*$")
 _SEPARATOR = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)")
@@ -73,7 +75,7 @@ def helm_sources(text: str) -> HelmSources | None:
     spans: list[tuple[int, int, HelmSource]] = []
     current: HelmSource | None = None
     first = 0
-    lines = text.splitlines()
+    lines = editor_lines(text)
     for number, line in enumerate(lines, start=1):
         if _SEPARATOR.match(line):
             if current is not None and current.rendered:

@@ -235,7 +235,7 @@ class BuildOrigins:
 
     @classmethod
     def of(cls, text: str, annotated: str, wrapper: str) -> "BuildOrigins":
-        spans = [(first + 1, last + 1, _key(doc.data)) for doc, (first, last) in _documents(text)]
+        spans = [(first, last, _key(doc.data)) for doc, (first, last) in _documents(text)]
         files: dict[Key, str] = {}
         for document, _ in _documents(annotated):
             origin = _origin_path(document.data, wrapper)
@@ -277,7 +277,7 @@ class BuildOrigins:
 def _documents(text: str) -> list[tuple[Document, tuple[int, int]]]:
     if not text:
         return []
-    return [(d, d.line_span) for d in load_text(text, "build") if isinstance(d, Document)]
+    return [(d, d.span) for d in load_text(text, "build") if isinstance(d, Document)]
 
 
 def _read(file: str) -> str:

@@ -31,6 +31,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kgen.errors import LoadError, Location
+from kgen.load.lines import LineMap
 from kgen.load.resolve import construct, json_key, resolve_plain
 
 try:  # libyaml ships in PyYAML's wheels
@@ -111,6 +112,41 @@ _HELM_SYNTAX = re.compile(
 )
 
 
+_YAML_LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029])|[^\r\n\x85\u2028\u2029]+\Z")
+
+
+def yaml_lines(text: str) -> list[str]:
+    """``text`` cut where YAML ends its lines, line ends kept: the lines its marks count."""
+    if any(character in text for character in _SPLITLINES_ONLY):
+        return _YAML_LINE.findall(text)
+    return text.splitlines(keepends=True)  # LF and CRLF only: splitlines agrees
+
+
+#: Where ``str.splitlines`` ends a line and YAML does not, or the other way round.
+_SPLITLINES_ONLY = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+class SourceLines:
+    """A file's text as YAML's lines, to re-read one document alone (``load_document_at``)."""
+
+    __slots__ = ("lines", "line_map", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.lines = yaml_lines(text)
+        self.line_map = LineMap.of(text)
+        self._starts: list[int] | None = None
+
+    def offset(self, line: int) -> int:
+        """The character offset of 0-based YAML line ``line``."""
+        if self._starts is None:
+            starts, total = [], 0
+            for text in self.lines:
+                starts.append(total)
+                total += len(text)
+            self._starts = starts
+        return self._starts[line] if line < len(self._starts) else sum(map(len, self.lines))
+
+
 @dataclass
 class Document:
     """One YAML document: its data and the node tree it came from."""
@@ -120,6 +156,10 @@ class Document:
     data: Any
     root: Node | None
     line_offset: int = 0  # lines before this text in its file (a document re-read alone)
+    #: where YAML's lines and the file's differ (see LineMap), the map; ``char_offset`` is then
+    #: the characters before this text in its file
+    line_map: LineMap | None = field(default=None, repr=False, compare=False)
+    char_offset: int = 0
     #: id(mapping node) -> its keys as read -> (value node, key mark), built on first use, so that
     #: looking up every field of a large mapping stays linear.
     _keys: dict[int, dict[str, tuple[Node, Any]]] = field(default_factory=dict, repr=False, compare=False)
@@ -130,15 +170,27 @@ class Document:
     def start(self) -> tuple[int, int]:
         if self.root is None:
             return (1, 1)
-        mark = self.root.start_mark
-        return (mark.line + 1 + self.line_offset, mark.column + 1)
+        return self.at(self.root.start_mark)
+
+    def at(self, mark: Any) -> tuple[int, int]:
+        """A mark's 1-based line and column in the file, as editors count lines."""
+        if self.line_map is None:
+            return (mark.line + 1 + self.line_offset, mark.column + 1)
+        return self.line_map.at(mark.index + self.char_offset)
 
     @property
     def line_span(self) -> tuple[int, int]:
-        """0-based first and last source line of this document's content."""
+        """0-based first and last YAML line (see LineMap) of this document's content, to re-read it alone."""
         if self.root is None:
             return (0, 0)
         return (self.root.start_mark.line + self.line_offset, self.root.end_mark.line + self.line_offset)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """1-based first and last line of this document's content, as editors count lines."""
+        if self.root is None:
+            return (1, 1)
+        return (self.at(self.root.start_mark)[0], self.at(self.root.end_mark)[0])
 
     def position(self, path: FieldPath) -> tuple[int, int]:
         """Line and column of the field at ``path``.
@@ -150,8 +202,7 @@ class Document:
         """
         if self.root is None:
             return (1, 1)
-        mark = self._located(path)[1]
-        return (mark.line + 1 + self.line_offset, mark.column + 1)
+        return self.at(self._located(path)[1])
 
     def _located(self, path: FieldPath) -> tuple[Node | None, Any]:
         """The node at ``path`` (None when absent) and the mark of the deepest part of it that exists;
@@ -186,7 +237,7 @@ class Document:
             node, _ = self._step(node, key)
         if node is None:
             return self.position(path)
-        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+        return self.at(node.start_mark)
 
     def renamed_keys(self, path: FieldPath) -> list[tuple[str, str]]:
         """Keys on ``path`` written otherwise than Kubernetes reads them: (read as, written)."""
@@ -353,9 +404,10 @@ class _Builder:
         self.repeated += nodes
         self.repeated_text += text
 
+    line_map: LineMap | None = None  # the text's, when its lines are not YAML's (see LineMap)
+
     def error(self, node: Node, message: str) -> LoadError:
-        mark = node.start_mark
-        return LoadError(message, Location(self.source, mark.line + 1, mark.column + 1))
+        return LoadError(message, Location(self.source, *_at(node.start_mark, self.line_map)))
 
     def build(self, node: Node, depth: int = 0) -> Any:
         if isinstance(node, ScalarNode):
@@ -511,6 +563,7 @@ def load_text(
     """
     if text.startswith("\ufeff"):
         text = text[1:]
+    line_map = LineMap.of(text)
     loader = _Loader(text)
     index = 0
     try:
@@ -520,7 +573,7 @@ def load_text(
                     return
                 node = loader.get_node()
             except yaml.MarkedYAMLError as exc:
-                yield _parse_error(exc, source)
+                yield _parse_error(exc, source, line_map)
                 return
             except yaml.reader.ReaderError as exc:
                 yield _reader_error(exc, text, source)
@@ -537,35 +590,34 @@ def load_text(
             if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL and node.value == ""):
                 continue  # `---` with no content, or a document of comments only
             try:
-                data = _Builder(source, limits, keep_nulls).document(node)
+                builder = _Builder(source, limits, keep_nulls)
+                builder.line_map = line_map
+                data = builder.document(node)
             except LoadError as exc:
                 yield exc
             except RecursionError:
-                mark = node.start_mark
-                yield LoadError(
-                    f"nesting deeper than {limits.max_depth} levels",
-                    Location(source, mark.line + 1, mark.column + 1),
-                )
+                at = _at(node.start_mark, line_map)
+                yield LoadError(f"nesting deeper than {limits.max_depth} levels", Location(source, *at))
             else:
-                yield Document(source, index, data, node)
+                yield Document(source, index, data, node, line_map=line_map)
             index += 1
     finally:
         loader.dispose()
 
 
 def load_document_at(
-    lines: list[str], source: str, span: tuple[int, int], index: int, limits: Limits = DEFAULT_LIMITS
+    lines: SourceLines, source: str, span: tuple[int, int], index: int, limits: Limits = DEFAULT_LIMITS
 ) -> Document | None:
-    """Re-read one document of a stream from its line span, for its positions only.
+    """Re-read one document of a stream from its line span (``Document.line_span``), for its positions only.
 
-    ``lines`` is the file split with ``splitlines(keepends=True)`` (once per
-    file); only the document's lines are composed - its data is not built
-    again (``data`` is None) - and positions are shifted to where they are in
-    the whole file. The document was loaded within the limits before;
-    ``limits`` still bounds the text.
+    ``lines`` is the file cut into YAML's lines (once per file); only the
+    document's lines are composed - its data is not built again (``data`` is
+    None) - and positions are shifted to where they are in the whole file.
+    The document was loaded within the limits before; ``limits`` still bounds
+    the text.
     """
     first, last = span
-    text = "".join(lines[first : last + 1])
+    text = "".join(lines.lines[first : last + 1])
     if len(text) > limits.max_file_bytes:
         return None
     loader = _Loader(text)
@@ -577,7 +629,14 @@ def load_document_at(
         loader.dispose()
     if node is None:
         return None
-    return Document(source, index, None, node, line_offset=first)
+    if lines.line_map is None:
+        return Document(source, index, None, node, line_offset=first)
+    return Document(source, index, None, node, line_map=lines.line_map, char_offset=lines.offset(first))
+
+
+def _at(mark: Any, line_map: LineMap | None) -> tuple[int, int]:
+    """A mark's 1-based line and column, as editors count lines."""
+    return (mark.line + 1, mark.column + 1) if line_map is None else line_map.at(mark.index)
 
 
 def _reader_error(exc: yaml.reader.ReaderError, text: str, source: str) -> LoadError:
@@ -591,13 +650,12 @@ def _reader_error(exc: yaml.reader.ReaderError, text: str, source: str) -> LoadE
     return LoadError(f"not valid YAML: unacceptable character {character}: {exc.reason}", Location(source, line, column))
 
 
-def _parse_error(exc: yaml.MarkedYAMLError, source: str) -> LoadError:
+def _parse_error(exc: yaml.MarkedYAMLError, source: str, line_map: LineMap | None = None) -> LoadError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "syntax error"
     if exc.context:
         problem = f"{exc.context}: {problem}"
-    line = mark.line + 1 if mark is not None else 1
-    column = mark.column + 1 if mark is not None else 1
+    line, column = _at(mark, line_map) if mark is not None else (1, 1)
     return LoadError(f"not valid YAML: {problem}", Location(source, line, column))
 
 
@@ -605,7 +663,7 @@ def helm_syntax(text: str) -> tuple[int, int] | None:
     """Where the first un-rendered Helm template expression is, if any."""
     if "{{" not in text:
         return None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if line.lstrip().startswith("#"):
             continue
         match = _HELM_SYNTAX.search(line)
