@@ -20,6 +20,7 @@ from kgen.model.quantity import QuantityError, format_quantity, parse_quantity
 from kgen.render.cron import schedule_problem
 from kgen.render.presets import RESOURCES, Preset, preset
 from kgen.render.schema import Issue
+from kgen.render.paths import backsteps, folder_path
 from kgen.render.traffic import (
     Config,
     Expose,
@@ -337,7 +338,7 @@ def build_profile(data: Mapping[str, Any], env: str | None = None, image_user: I
             data.get("terminationGraceSeconds", defaults.termination_grace_seconds)
         ),
         drain_seconds=int(data.get("shutdown", {}).get("drainSeconds", DEFAULT_DRAIN_SECONDS)) if app_type != "batch" else 0,
-        writable_paths=tuple(data.get("writablePaths", ())),
+        writable_paths=tuple(folder_path(path) for path in data.get("writablePaths", ())),
         security=_security(data.get("security", {}), app_type, image_user),
         schedule=data.get("schedule"),
         job=_job(data.get("job", {})) if app_type == "batch" else None,
@@ -605,7 +606,7 @@ def _storage(data: Mapping[str, Any]) -> Storage:
     return Storage(
         size=quantity_text(data.get("storage", DEFAULT_STORAGE), memory=True),
         storage_class=data.get("storageClass"),
-        path=data.get("dataPath", DEFAULT_DATA_PATH),
+        path=folder_path(data.get("dataPath", DEFAULT_DATA_PATH)),
     )
 
 
@@ -776,23 +777,23 @@ def _check_schedule(data: Mapping[str, Any]) -> Iterator[Issue]:
 def _check_paths(data: Mapping[str, Any]) -> Iterator[Issue]:
     taken = {TMP_PATH: "is always writable (kgen mounts an emptyDir there)"}
     if data["type"] == "database":
-        data_path = _clean(data.get("dataPath", DEFAULT_DATA_PATH))
-        if data_path in taken or data_path == "/":
+        written = data.get("dataPath", DEFAULT_DATA_PATH)
+        data_path, backstep = folder_path(written), backsteps(written)
+        if backstep:
+            yield Issue(("dataPath",), backstep)
+        elif data_path in taken or data_path == "/":
             yield Issue(("dataPath",), f"is {data_path}; the volume needs a folder of its own, like /data")
         taken[data_path] = "is the database volume (dataPath)"
     for index, path in enumerate(data.get("writablePaths", [])):
-        cleaned = _clean(path)
-        if cleaned == "/":
+        cleaned, backstep = folder_path(path), backsteps(path)
+        if backstep:
+            yield Issue(("writablePaths", index), backstep)
+        elif cleaned == "/":
             message = "'/' would hide the whole image; list the folders the app writes to"
             yield Issue(("writablePaths", index), message)
         elif cleaned in taken:
             yield Issue(("writablePaths", index), f"{path!r} {taken[cleaned]}")
         taken.setdefault(cleaned, f"is listed already (writablePaths[{index}])")
-
-
-def _clean(path: str) -> str:
-    cleaned = re.sub(r"/+", "/", path).rstrip("/")
-    return cleaned or "/"
 
 
 def _check_security(data: Mapping[str, Any]) -> Iterator[Issue]:

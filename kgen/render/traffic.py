@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from kgen.load.yamlload import FieldPath
+from kgen.render.paths import folder_path
 from kgen.render.schema import Issue
 
 Pairs = tuple[tuple[str, str], ...]
@@ -206,9 +207,9 @@ def check_config(data: Mapping[str, Any]) -> Iterator[Issue]:
     else:
         mounted = f"/etc/{data['name']}"
         for index, path in enumerate(data.get("writablePaths", ())):
-            if re.sub(r"/+", "/", str(path)).rstrip("/") == mounted:
+            if folder_path(str(path)) == mounted:
                 yield Issue(("writablePaths", index), f"{path!r} is where config is mounted (read-only)")
-        if data.get("type") == "database" and re.sub(r"/+", "/", str(data.get("dataPath", ""))).rstrip("/") == mounted:
+        if data.get("type") == "database" and folder_path(str(data.get("dataPath", ""))) == mounted:
             yield Issue(("dataPath",), f"is {mounted}, where config is mounted; the volume needs a folder of its own")
     size = sum(len(str(key).encode("utf-8")) + len(str(value).encode("utf-8")) for key, value in files.items())
     if size > CONFIG_MAX_BYTES:
