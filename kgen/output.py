@@ -1,8 +1,24 @@
-"""Writing one file so that readers never see it half-written."""
+"""Writing one file (``check -o FILE``) so that readers never see it half-written.
+
+What is at the path decides how:
+
+- nothing, or a regular file: the text goes to a temporary file in the same folder, is
+  fsynced and renamed over the path. An existing file keeps its permission bits (a 0600
+  report stays 0600) and, where the process may, its owner; a new file gets 0666 less the
+  umask, as the shell's ``>`` would give it.
+- a symbolic link: written through. The link stays; the file it leads to is replaced as
+  above (a dangling link's target is created), as ``>`` would write through it.
+- a device, FIFO or socket (``/dev/null``, a named pipe), or any path under ``/dev/`` or
+  ``/proc/`` (``/dev/stdout``, ``/dev/fd/3``, whatever they lead to): written to directly,
+  appending, never replaced (a rename would put a regular file where the device node was,
+  or miss the descriptor the path stands for).
+- a folder: refused.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -10,26 +26,84 @@ from kgen.errors import OutputError
 
 
 def write_file_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    folder = path.parent if str(path.parent) else Path(".")
+    """Write ``text`` to ``path`` as UTF-8 (see the module's docstring for what is at ``path``)."""
+    try:
+        existing: os.stat_result | None = os.stat(path)  # through symbolic links
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise OutputError(f"cannot write {path}: it is a folder; -o names the report file")
+    data = text.encode("utf-8")
+    if (existing is not None and not stat.S_ISREG(existing.st_mode)) or _stands_for_a_descriptor(path):
+        _write_through(path, data)
+        return
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else path
+    _replace(path, target, data, existing)
+
+
+def _stands_for_a_descriptor(path: Path) -> bool:
+    return os.path.abspath(path).startswith(("/dev/", "/proc/"))
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    """Write to a device or FIFO as it is (no temporary file, no rename)."""
+    try:
+        flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _replace(path: Path, target: Path, data: bytes, existing: os.stat_result | None) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"cannot write {path}: folder {folder} does not exist")
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
+        try:
+            os.fchmod(handle, mode)
+            if existing is not None and hasattr(os, "fchown"):
+                _keep_owner(handle, existing)
+            _write_all(handle, data)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        os.replace(temporary, target)
     except OSError as exc:
         _remove(temporary)
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
     except BaseException:
         _remove(temporary)
         raise
+
+
+def _keep_owner(fd: int, existing: os.stat_result) -> None:
+    try:
+        os.fchown(fd, existing.st_uid, existing.st_gid)
+    except OSError:
+        pass  # only root may give a file away; the new file is then the writer's own
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _remove(path: str) -> None:

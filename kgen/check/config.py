@@ -5,6 +5,7 @@ count. Validated against schemas/config.schema.json.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from collections.abc import Mapping
@@ -14,6 +15,8 @@ from kgen.check.exemptions import GLOB_FIELDS, Exemption, read_exemptions
 from kgen.check.policy import Policy, as_written, param_problems, refuse, schema_problem, single_document
 from kgen.check.schema_errors import Problem, did_you_mean
 from kgen.errors import ConfigError, KgenError, Location
+from kgen.load.files import TooBig, read_regular
+from kgen.load.repository import work_tree
 from kgen.load.yamlload import Document, FieldPath
 from kgen.model.k8s import WorkloadKind, format_field_path, parse_field_path
 from kgen.model.kubeschema import resolve_version
@@ -76,27 +79,61 @@ class Config:
     text: str = field(default="", repr=False, compare=False)
 
 
+#: The largest config file kgen reads (a config is settings, not data).
+CONFIG_MAX_BYTES = 2 * 1024 * 1024
+
+
 def find_config(start: Path) -> Path | None:
-    """The nearest .kgen.yaml in ``start`` or its parents (relative to ``start`` when inside it,
-    so messages name ``.kgen.yaml:3:5`` as the user sees it)."""
+    """The nearest .kgen.yaml in ``start`` or its parents up to the git work tree's top folder
+    (the nearest holding ``.git``), never above it; outside any work tree, up to ``/``.
+    Relative to ``start`` when found in it, so messages name ``.kgen.yaml:3:5`` as the user sees it.
+
+    Whatever is found by that name is the config: a FIFO, a folder or a broken link there is
+    refused when it is loaded (exit 2), not passed over for one further up, and a symbolic
+    link that leads out of the work tree is refused as well.
+    """
     folder = start.resolve()
+    top = work_tree(str(folder))
     for candidate_dir in (folder, *folder.parents):
         for name in CONFIG_NAMES:
             candidate = candidate_dir / name
-            if candidate.is_file():
-                return Path(name) if candidate_dir == folder and start == Path.cwd() else candidate
+            if os.path.lexists(candidate):
+                named = Path(name) if candidate_dir == folder and start == Path.cwd() else candidate
+                if top is not None:
+                    _inside_tree(candidate, Path(top), named)
+                return named
+        if top is not None and str(candidate_dir) == top:
+            break
     return None
+
+
+def _inside_tree(candidate: Path, top: Path, named: Path) -> None:
+    if not candidate.is_symlink():
+        return
+    target = Path(os.path.realpath(candidate))
+    if target != top and top not in target.parents:
+        raise ConfigError(
+            f"a symbolic link to a file outside the repository ({top}); a config found by name is read "
+            "only inside the repository (name it with --config to use it)",
+            Location(str(named)),
+        )
 
 
 def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_regular(path, CONFIG_MAX_BYTES)
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file: {exc}", Location(str(path))) from None
+    except TooBig as exc:
+        limit = CONFIG_MAX_BYTES // (1024 * 1024)
+        raise ConfigError(f"config file is larger than {limit} MiB ({exc.size} bytes); not read", Location(str(path))) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read config file: not UTF-8 (byte {exc.start})", Location(str(path))) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file: {exc.strerror or exc}", Location(str(path))) from None
     document = single_document(text, str(path), "a config file")
     if document is None or document.data is None:
         return Config(source=str(path), text=text)

@@ -115,6 +115,7 @@ class CheckOptions:
     enable: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
+    follow_symlinks: bool = False  # --follow-symlinks: read symbolic links below a folder that lead out of it
     jobs: int = 1
     crd_paths: tuple[Path, ...] = ()  # --crds: files or folders read for their CustomResourceDefinitions only
     collect_objects: bool = True  # every checked object in the result (JUnit needs them)
@@ -258,10 +259,10 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
 
         crd_files = load_crd_paths(crd_paths, options.limits)
     # kustomize patches are pieces of objects: skipped, counted (the files are listed twice, never held)
-    patches = KustomizePatches.of(discover(options.paths, setup.config.exclude))
+    patches = KustomizePatches.of(discover(options.paths, setup.config.exclude, follow_symlinks=options.follow_symlinks))
     seen: set[str] = set()  # Dockerfiles found in the paths, not read again for --dockerfile
     listed = itertools.chain(
-        (s for s in discover(options.paths, setup.config.exclude, dockerfiles=True) if not is_config_file(s) and _note(s, seen)),
+        (s for s in discover(options.paths, setup.config.exclude, dockerfiles=True, follow_symlinks=options.follow_symlinks) if not is_config_file(s) and _note(s, seen)),
         (Source(path, Path(path), dockerfile=True) for path in _named_dockerfiles(options.dockerfiles) if path not in seen),
     )
     builds = [kustomize_build(folder) for folder in options.kustomize]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
 from kgen.check.result import RuleInfo
 from kgen.check.schema_errors import Problem, did_you_mean, is_quantity, problem_of
 from kgen.errors import ConfigError, KgenError, Location
+from kgen.load.files import TooBig, read_regular
 from kgen.load.yamlload import Document, FieldPath, load_text
 from kgen.model.k8s import PLACES, format_field_path, is_builtin_group, is_place, parse_field_path
 
@@ -223,13 +224,19 @@ def load_policy_dirs(dirs: Iterable[Path]) -> list[Policy]:
 #: one small file costs, so a process that checks many times builds each once.
 _BUILT: dict[tuple[str, bool, str], Policy] = {}
 _BUILT_MAX = 4096
+POLICY_MAX_BYTES = 2 * 1024 * 1024  # a policy is a rule's text and schema, not data
 
 
 def load_policy_file(path: Path, shipped: bool = False) -> Policy:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read policy file: {exc}", Location(str(path))) from None
+        text = read_regular(path, POLICY_MAX_BYTES).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except TooBig as exc:
+        message = f"policy file is larger than {POLICY_MAX_BYTES // (1024 * 1024)} MiB ({exc.size} bytes); not read"
+        raise ConfigError(message, Location(str(path))) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read policy file: not UTF-8 (byte {exc.start})", Location(str(path))) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read policy file: {exc.strerror or exc}", Location(str(path))) from None
     key = (str(path), shipped, text)
     built = _BUILT.get(key)
     if built is not None:

@@ -11,6 +11,7 @@ from typing import Callable
 import click
 
 from kgen.errors import ExitCode
+from kgen.load.files import MAX_FILE_SIZE_MIB
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
 
@@ -57,7 +58,8 @@ def _progress() -> Callable[[int], None]:
 @click.option("--no-inline-suppressions", is_flag=True, help="Ignore kgen.dev/ignore annotations and kgen:ignore comments: only the exemptions in .kgen.yaml suppress (inlineSuppressions: false).")
 @click.option("--report-unused", is_flag=True, help="Report each exemption in .kgen.yaml that matched no finding (exemption-unused); use on a run over everything the exemptions cover.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output.")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=64, show_default=True, metavar="MIB", help="Refuse files larger than this many MiB (a yaml-invalid finding).")
+@click.option("--max-file-size", type=click.IntRange(min=1, max=MAX_FILE_SIZE_MIB), default=64, show_default=True, metavar="MIB", help=f"Refuse files larger than this many MiB, at most {MAX_FILE_SIZE_MIB} (a yaml-invalid finding).")
+@click.option("--follow-symlinks", is_flag=True, help="Also read symbolic links found below a folder that lead outside it (by default they are reported and not read; see SECURITY.md).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for large trees (default: the number of CPU cores).")
 def check(
     paths: tuple[str, ...],
@@ -80,6 +82,7 @@ def check(
     report_unused: bool,
     color: str,
     max_file_size: int,
+    follow_symlinks: bool,
     jobs: int | None,
 ) -> None:
     """Check Kubernetes manifests and Dockerfiles for production readiness.
@@ -101,6 +104,8 @@ def check(
     """
     if not paths and not kustomize_dirs and not dockerfiles:
         raise click.UsageError("Missing argument 'PATHS...' (or --kustomize DIR).")
+    if output is not None and not output.name:
+        raise click.UsageError("-o names the report file; an empty name, or a folder, is not one")
     from kgen.check.engine import CheckOptions, run_check
     from kgen.load.repository import repository_root
     from kgen.load.yamlload import Limits
@@ -124,6 +129,7 @@ def check(
         disable=disable,
         jobs=jobs or os.cpu_count() or 1,
         limits=Limits(max_file_bytes=max_file_size * 1024 * 1024),
+        follow_symlinks=follow_symlinks,
         collect_objects=output_format == "junit",
         inline_suppressions=False if no_inline_suppressions else None,
         report_unused=report_unused,

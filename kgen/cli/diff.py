@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kgen.errors import ExitCode
+from kgen.load.files import MAX_FILE_SIZE_MIB
 
 #: --exit-code choice -> when the command exits 1.
 EXIT_WHEN = ("changes", "risks", "never")
@@ -47,9 +48,10 @@ EXIT_WHEN = ("changes", "risks", "never")
     "the summary and every risk note stay, field changes are cut with a note.",
 )
 @click.option(
-    "--max-file-size", type=click.IntRange(min=1), default=64, show_default=True, metavar="MIB",
-    help="Refuse files larger than this many MiB.",
+    "--max-file-size", type=click.IntRange(min=1, max=MAX_FILE_SIZE_MIB), default=64, show_default=True, metavar="MIB",
+    help=f"Refuse files larger than this many MiB (at most {MAX_FILE_SIZE_MIB}).",
 )
+@click.option("--follow-symlinks", is_flag=True, help="Also read symbolic links found below a folder that lead outside it (by default they are reported and not read; see SECURITY.md).")
 @click.option(
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
     help="Config file whose workloads: section declares custom workload kinds (default: .kgen.yaml in this folder or its parents).",
@@ -65,6 +67,7 @@ def diff_command(
     exit_when: str,
     max_bytes: int | None,
     max_file_size: int,
+    follow_symlinks: bool,
     config_path: Path | None,
     no_config: bool,
 ) -> None:
@@ -105,6 +108,7 @@ def diff_command(
     options = DiffOptions(
         ignore=(*configured, *ignore),
         limits=limits,
+        follow_symlinks=follow_symlinks,
         workloads=config.workloads,
         presets=tuple(dict.fromkeys((*config.diff_presets, *presets))),
     )

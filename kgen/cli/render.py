@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kgen.errors import ExitCode
+from kgen.load.files import MAX_FILE_SIZE_MIB
 
 
 @click.command()
@@ -46,12 +47,13 @@ from kgen.errors import ExitCode
 )
 @click.option(
     "--max-file-size",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_FILE_SIZE_MIB),
     default=64,
     show_default=True,
     metavar="MIB",
-    help="Refuse profile files larger than this many MiB.",
+    help=f"Refuse profile files larger than this many MiB (at most {MAX_FILE_SIZE_MIB}).",
 )
+@click.option("--follow-symlinks", is_flag=True, help="Also read symbolic links found below a profiles folder that lead outside it (by default they are reported and not read; see SECURITY.md).")
 def render(
     paths: tuple[str, ...],
     output: str | None,
@@ -61,6 +63,7 @@ def render(
     color: str,
     kubernetes_version: str | None,
     max_file_size: int,
+    follow_symlinks: bool,
 ) -> None:
     """Render app profiles (files, or folders of them) into Kubernetes manifests.
 
@@ -75,10 +78,12 @@ def render(
     from kgen.render.api import RenderOptions, render_paths, write_output_dir
 
     context = click.get_current_context()
+    if output == "":
+        raise click.UsageError("-o names the output folder; an empty name is not one")
     if check_only and output is None:
         raise click.UsageError("--check compares with a folder: give it with -o DIR")
     limits = Limits(max_file_bytes=max_file_size * 1024 * 1024)
-    result = render_paths(RenderOptions(paths, env, sets, kubernetes_version, limits))
+    result = render_paths(RenderOptions(paths, env, sets, kubernetes_version, limits, follow_symlinks))
     if output is None:
         click.echo(result.stream_text, nl=False)
         context.exit(ExitCode.OK)
@@ -152,6 +157,8 @@ def init(name: str, app_type: str, image: str | None, output: str | None, schema
     """
     from kgen.render.starter import starter, write_new
 
+    if output == "":
+        raise click.UsageError("-o names the profile file; an empty name is not one")
     item = starter(name, app_type, image, output or f"{name}.yaml", schema)
     write_new(item)
     click.echo(f"kgen: wrote {item.path}; render it with: kgen render {item.path}", err=True)

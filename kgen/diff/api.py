@@ -34,6 +34,7 @@ class DiffOptions:
 
     ignore: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS  # max_file_bytes: --max-file-size
+    follow_symlinks: bool = False  # --follow-symlinks: read symbolic links below a folder that lead out of it
     #: Custom workload kinds (``.kgen.yaml`` ``workloads:``): their risk notes are a Deployment's.
     workloads: tuple[WorkloadKind, ...] = ()
     #: Ignore presets (kgen.diff.presets): families of fields dropped like ``ignore``.
@@ -63,8 +64,8 @@ def diff_paths(old: str, new: str, options: DiffOptions) -> DiffResult:
     if old == STDIN and new == STDIN:
         raise InputError("only one side can be read from stdin (-)")
     with no_cyclic_gc():
-        old_side = read_side(_read(old, options.limits), "old", _root(old))
-        new_side = read_side(_read(new, options.limits), "new", _root(new))
+        old_side = read_side(_read(old, options), "old", _root(old))
+        new_side = read_side(_read(new, options), "new", _root(new))
         return _diff(old_side, new_side, options)
 
 
@@ -83,5 +84,6 @@ def _root(path: str) -> str:
     return path if path != STDIN and os.path.isdir(path) else ""
 
 
-def _read(path: str, limits: Limits) -> dict[str, str]:
-    return {source.name: read_text(source, limits) for source in discover([path])}
+def _read(path: str, options: DiffOptions) -> dict[str, str]:
+    sources = discover([path], follow_symlinks=options.follow_symlinks)
+    return {source.name: read_text(source, options.limits) for source in sources}

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Mapping
 
 from kgen.errors import InputError, LoadError
 from kgen.load.discover import Source
+from kgen.load.files import read_regular
 from kgen.load.yamlload import Document, load_text
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -49,11 +50,7 @@ def is_kustomization(source: Source) -> bool:
 def read_kustomization(path: str) -> Document | None:
     """A kustomization file's document, or None when it cannot be read as one mapping."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(_MAX_BYTES + 1)
-        if len(raw) > _MAX_BYTES:
-            return None
-        text = raw.decode("utf-8-sig")
+        text = read_regular(path, _MAX_BYTES).decode("utf-8-sig")  # TooBig, NotRegular: OSError
     except (OSError, UnicodeDecodeError):
         return None
     for document in load_text(text, path):
@@ -282,8 +279,8 @@ def _documents(text: str) -> list[tuple[Document, tuple[int, int]]]:
 
 def _read(file: str) -> str:
     try:
-        with open(file, encoding="utf-8-sig") as handle:
-            return handle.read(_MAX_BYTES * 64)
+        text = read_regular(file, _MAX_BYTES * 64).decode("utf-8-sig")
+        return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
     except (OSError, UnicodeDecodeError):
         return ""
 

@@ -24,11 +24,15 @@ def repository_root(paths: tuple[str, ...], cwd: str) -> str:
         elif os.path.exists(absolute):
             start = os.path.dirname(absolute)
         break
-    folder = start
+    return work_tree(start) or cwd
+
+
+def work_tree(folder: str) -> str | None:
+    """The nearest folder at or above ``folder`` that holds ``.git``; None outside any work tree."""
     while True:
-        if os.path.exists(os.path.join(folder, ".git")):
+        if os.path.lexists(os.path.join(folder, ".git")):
             return folder
         parent = os.path.dirname(folder)
         if parent == folder:
-            return cwd
+            return None
         folder = parent

@@ -41,6 +41,7 @@ class RenderOptions:
     sets: tuple[str, ...] = ()
     kubernetes_version: str | None = None
     limits: Limits = DEFAULT_LIMITS  # max_file_bytes: --max-file-size
+    follow_symlinks: bool = False  # --follow-symlinks: read symbolic links below a folder that lead out of it
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def render_paths(options: RenderOptions) -> RenderResult:
     sets = tuple(parse_set(text) for text in options.sets)
     version = options.kubernetes_version or latest_version()
     schemas = KubeSchemas(version)  # an unknown version fails before any file is read
-    return _result(load_paths(options.paths, options.env, sets, options.limits), schemas)
+    return _result(load_paths(options.paths, options.env, sets, options.limits, options.follow_symlinks), schemas)
 
 
 def render_text(

@@ -22,6 +22,7 @@ from typing import Any, Iterator, Mapping
 
 from kgen.errors import LoadError
 from kgen.load.dockerfile import MAX_BYTES, parse
+from kgen.load.files import NotRegular, TooBig, read_regular
 from kgen.model.dockerimage import ImageFacts, image_facts
 from kgen.render.profile import DEFAULT_USER, Profile
 from kgen.render.schema import Issue
@@ -45,7 +46,13 @@ def dockerfile_path(data: Mapping[str, Any], profile_source: str) -> Path | None
 def read_facts(path: Path) -> ImageFacts:
     """The facts of the Dockerfile at ``path``; BuildUnreadable with the reason."""
     try:
-        raw = path.read_bytes()[: MAX_BYTES + 1]
+        raw = read_regular(path, MAX_BYTES)
+    except TooBig:
+        raise BuildUnreadable(f"{path}: larger than {MAX_BYTES} bytes; not a Dockerfile kgen reads") from None
+    except NotRegular as exc:
+        if exc.kind == "a directory":
+            raise BuildUnreadable(f"{path} is a folder; name the Dockerfile in it") from None
+        raise BuildUnreadable(f"{path} {exc}") from None
     except FileNotFoundError:
         raise BuildUnreadable(f"{path}: no such file (the path is relative to the profile's folder)") from None
     except IsADirectoryError:

@@ -26,12 +26,16 @@ class LoadedProfile:
 
 
 def load_paths(
-    paths: Iterable[str], env: str | None, sets: tuple[SetOverride, ...], limits: Limits = DEFAULT_LIMITS
+    paths: Iterable[str],
+    env: str | None,
+    sets: tuple[SetOverride, ...],
+    limits: Limits = DEFAULT_LIMITS,
+    follow_symlinks: bool = False,
 ) -> list[LoadedProfile]:
     """Every profile in the files and folders named (folders recursively, sorted)."""
     named = list(paths)
     loaded: list[LoadedProfile] = []
-    for source in discover(named):
+    for source in discover(named, follow_symlinks=follow_symlinks):
         explicit = source.name in named
         text = read_text(source, limits)
         if not explicit and _skipped(text):

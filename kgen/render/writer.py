@@ -7,16 +7,29 @@ The new files are staged in a temporary folder inside the target first; the
 move into place is short, shielded from SIGINT/SIGTERM, and rolled back from
 backups if anything fails part-way. SIGTERM before the move unwinds like
 Ctrl-C (KeyboardInterrupt), so the staging folder is removed either way.
+
+One render at a time writes a folder: the folder is locked (``flock`` on the
+folder itself, so nothing is left behind) from planning to the last move, and a
+second render into it fails at once (exit 2) instead of waiting. What appears
+in the folder meanwhile by other means is never overwritten: every move into
+the folder refuses to replace (``renameat2(RENAME_NOREPLACE)``, else a hard link
+and an unlink), and each file moved out is checked again, once aside, to be
+kgen's file of these apps (moved back, and the write undone, when it is not).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping, Protocol
@@ -55,6 +68,7 @@ class _Plan:
     unchanged: list[str] = field(default_factory=list)
     replace: list[str] = field(default_factory=list)  # existing files that `write` replaces
     remove: list[str] = field(default_factory=list)
+    apps: tuple[str, ...] = ()  # whose files `replace` and `remove` must still be when they are moved aside
 
 
 def write_output_dir(result: Rendered, directory: str) -> WriteReport:
@@ -64,18 +78,20 @@ def write_output_dir(result: Rendered, directory: str) -> WriteReport:
         _check_name(target, name)
     if target.exists() and not target.is_dir():
         raise OutputError(f"{directory} is a file, not a folder; choose a folder for -o")
-    created = done = False
+    created: list[Path] = []
+    done = False
     with _terminate_interrupts():
         try:
             with _signals_blocked():
                 created = _make_dir(target, directory)
-            plan = _plan(target, directory, result)
-            _apply(target, directory, plan)
+            with _locked(target, directory):
+                plan = _plan(target, directory, result)
+                _apply(target, directory, plan)
             done = True
         finally:
             if created and not done:
                 with _signals_blocked():
-                    _remove_empty(target)
+                    _remove_empty(created)
     return WriteReport(
         directory=directory,
         written=tuple(sorted(plan.write)),
@@ -138,25 +154,70 @@ def _check_name(target: Path, name: str) -> None:
         raise OutputError(f"refusing to write {name!r}: it would not be a plain file inside {target}")
 
 
-def _make_dir(target: Path, directory: str) -> bool:
-    if target.is_dir():
-        return False
+def _make_dir(target: Path, directory: str) -> list[Path]:
+    """Create the target and any missing parents; the folders this call created, outermost first."""
+    missing: list[Path] = []
+    folder = Path(os.path.abspath(target))
+    while not folder.is_dir():
+        if os.path.lexists(folder):
+            raise OutputError(f"cannot create {directory}: {folder} is a file, not a folder")
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    created: list[Path] = []
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            if not folder.is_dir():
+                _remove_empty(created)
+                raise OutputError(f"cannot create {directory}: {folder} is a file, not a folder") from None
+            continue  # made by someone else meanwhile: theirs, never removed here
+        except OSError as exc:
+            _remove_empty(created)
+            raise OutputError(f"cannot create {directory}: {exc.strerror or exc}") from None
+        created.append(folder)
+    return created
+
+
+def _remove_empty(created: list[Path]) -> None:
+    """Remove the folders a failed write created, innermost first, each only while empty."""
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # something is in it now: it and its parents stay
+
+
+@contextmanager
+def _locked(target: Path, directory: str) -> Iterator[None]:
+    """Hold the folder's lock (``flock`` on the folder) while planning and writing."""
     try:
-        os.makedirs(target)
+        import fcntl
+    except ImportError:  # Windows: no flock; the moves below still never replace what appears
+        yield
+        return
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise OutputError(f"cannot create {directory}: {exc.strerror or exc}") from None
-    return True
-
-
-def _remove_empty(target: Path) -> None:
+        raise OutputError(f"cannot open {directory}: {exc.strerror or exc}") from None
     try:
-        target.rmdir()
-    except OSError:
-        pass
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                f"another kgen render is writing {directory} right now; run this one again once it has finished"
+            ) from None
+        except OSError:
+            pass  # a filesystem without locks (some network mounts): the moves still never replace
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _plan(target: Path, directory: str, result: Rendered) -> _Plan:
-    plan = _Plan()
+    plan = _Plan(apps=tuple(result.apps))
     owners = {name: _owner(target / name) for name in _yaml_files(target, directory)}
     expected_owner = _expected_owners(result)
     for name, text in result.files.items():
@@ -270,6 +331,11 @@ def _apply(target: Path, directory: str, plan: _Plan) -> None:
             _write_new(new / name, text)
         with _signals_blocked():
             _commit(target, new, old, plan)
+    except _Appeared as exc:
+        raise OutputError(
+            f"{target / exc.name} {exc.what} while kgen was rendering; kgen never overwrites it, "
+            "and nothing was changed. Run the render again"
+        ) from None
     except _RollbackFailed as exc:
         keep = True
         raise OutputError(
@@ -291,8 +357,55 @@ class _RollbackFailed(Exception):
         self.names = names
 
 
+class _Appeared(Exception):
+    """A file in the folder changed hands since the plan: ``what`` happened to ``name``."""
+
+    def __init__(self, name: str, what: str) -> None:
+        super().__init__(f"{name} {what}")
+        self.name = name
+        self.what = what
+
+
+_RENAME_NOREPLACE = 1
+_AT_FDCWD = -100
+
+
+@lru_cache(maxsize=1)
+def _renameat2() -> "ctypes._NamedFuncPointer | None":
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None  # a C library older than renameat2 (glibc 2.28)
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
 def _move(source: Path, destination: Path) -> None:
-    os.replace(source, destination)
+    """Rename ``source`` to ``destination``, which must not exist (FileExistsError if it does,
+    even when it appears at the last moment): never replaces anything."""
+    rename = _renameat2()
+    if rename is not None:
+        if rename(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(destination), _RENAME_NOREPLACE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(destination))
+    try:  # no renameat2 here (or not on this filesystem): a hard link cannot replace either
+        os.link(source, destination, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if os.path.lexists(destination):  # a filesystem without hard links: check, then rename
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(destination)) from None
+        os.rename(source, destination)
+        return
+    os.unlink(source)
 
 
 def _commit(target: Path, new: Path, old: Path, plan: _Plan) -> None:
@@ -300,10 +413,18 @@ def _commit(target: Path, new: Path, old: Path, plan: _Plan) -> None:
     undo: list[tuple[Path, Path]] = []
     try:
         for name in plan.replace + plan.remove:
-            _move(target / name, old / name)
+            try:
+                _move(target / name, old / name)
+            except FileNotFoundError:
+                raise _Appeared(name, "was removed") from None
             undo.append((old / name, target / name))
+            if _owner(old / name) not in plan.apps:  # checked where nobody else writes
+                raise _Appeared(name, "was replaced by a file kgen did not write")
         for name in plan.write:
-            _move(new / name, target / name)
+            try:
+                _move(new / name, target / name)
+            except FileExistsError:
+                raise _Appeared(name, "appeared") from None
             undo.append((target / name, new / name))
     except BaseException:
         failed = []

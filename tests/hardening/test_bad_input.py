@@ -9,7 +9,6 @@ simulated in-process, so no test is ever skipped.
 
 from __future__ import annotations
 
-import builtins
 import errno
 import os
 import shutil
@@ -113,14 +112,14 @@ def test_unreadable_file_for_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_unreadable_file_simulated(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Path("secret.yaml").write_text(MANIFEST.format(name="secret"), encoding="utf-8")
     Path("open.yaml").write_text(MANIFEST.format(name="open"), encoding="utf-8")
-    real_open = builtins.open
+    real_read = discover.read_regular
 
     def guarded(file: Any, *args: Any, **kwargs: Any) -> Any:
         if str(file).endswith("secret.yaml"):
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)
+        return real_read(file, *args, **kwargs)
 
-    monkeypatch.setattr(discover, "open", guarded, raising=False)
+    monkeypatch.setattr(discover, "read_regular", guarded)
     check = invoke("check", ".", "--no-config", "-f", "json", "-j", "1", cpu=2)
     assert check.code == 1
     assert findings(check) == [("secret.yaml", "cannot read: permission denied")]
@@ -188,14 +187,14 @@ def test_a_folder_that_vanishes_during_the_walk(work: Path, monkeypatch: pytest.
     for folder in ("a", "b", "c"):
         Path(folder).mkdir()
         Path(folder, "m.yaml").write_text(MANIFEST.format(name=folder), encoding="utf-8")
-    real_walk = discover._walk
+    real_walk = discover._Walk.folder
 
-    def walk(folder: Path, *args: Any) -> Iterator[Any]:
+    def walk(self: Any, folder: Path) -> Iterator[Any]:
         if folder.name == "b":
             shutil.rmtree(folder)
-        return real_walk(folder, *args)
+        return real_walk(self, folder)
 
-    monkeypatch.setattr(discover, "_walk", walk)
+    monkeypatch.setattr(discover._Walk, "folder", walk)
     check = invoke("check", ".", "--no-config", "-f", "json", "-j", "1", cpu=2)
     import json
 

@@ -342,7 +342,7 @@ def test_unreadable_file(kgen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.chdir(tmp_path)
     Path("p.yaml").write_text(BASE, encoding="utf-8")
-    monkeypatch.setattr(discover, "open", refuse, raising=False)
+    monkeypatch.setattr(discover, "read_regular", refuse)
     outcome = kgen("render", "p.yaml")
     assert (outcome.code, outcome.stderr) == (2, "kgen: p.yaml: cannot read: permission denied\n")
 

@@ -13,6 +13,7 @@ from kgen.check.api import Context, Target
 from kgen.check.logic._images import image_name
 from kgen.errors import LoadError
 from kgen.load.dockerfile import MAX_BYTES, parse
+from kgen.load.files import read_regular
 from kgen.model.dockerimage import ImageFacts, image_facts
 
 
@@ -47,8 +48,7 @@ def _mapping(images: tuple[tuple[str, str], ...]) -> dict[str, str]:
 @lru_cache(maxsize=256)
 def _read(path: str, mtime_ns: int, size: int) -> ImageFacts | None:
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = read_regular(path, MAX_BYTES)  # a FIFO or device is refused (OSError), never read
         return image_facts(parse(raw.decode("utf-8", errors="replace"), path))
     except (OSError, LoadError):
         return None
