@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator
 
 from kgen.check.config import CONFIG_NAMES, Config, find_config, load_config, settle_rules
+from kgen.check.cut import MAX_PER_RULE, Cut, Exempter
 from kgen.check.dockerfile_check import DOCKERFILE_INVALID, check_dockerfile_text
 from kgen.check.exemptions import (
     EXEMPTION_EXPIRED,
@@ -29,7 +30,6 @@ from kgen.check.exemptions import (
     Exemption,
     IgnoreComment,
     Suppression,
-    apply_exemptions,
     comments_for,
     expired_message,
     ignore_comments,
@@ -198,6 +198,7 @@ class Setup:
     strict: bool
     schema_validation: bool
     inline_suppressions: bool = True  # kgen.dev/ignore and kgen:ignore comments suppress
+    today: date = date.min  # the day exemptions expire against (date.min when none has an end)
 
 
 @dataclass
@@ -224,6 +225,7 @@ class FileResult:
     custom: list[ObjectEntry] = field(default_factory=list)
     helm: tuple[str, HelmSources] | None = None  # its name and `# Source:` comments, when it is helm template output
     dockerfile: CheckedObject | None = None  # a Dockerfile that parsed, as a checked object
+    used: set[int] = field(default_factory=set)  # the config's exemptions (by index) that matched a finding
 
 
 def prepare(options: CheckOptions) -> Setup:
@@ -235,7 +237,8 @@ def prepare(options: CheckOptions) -> Setup:
     version = resolve_version(wanted)
     strict = options.strict if options.strict is not None else bool(config.strict)
     inline = config.inline_suppressions and options.inline_suppressions is not False  # either can switch them off
-    return Setup(options, config, version, strict, options.schema_validation, inline)
+    on = today(options.today) if any(e.until is not None for e in config.exemptions) else date.min
+    return Setup(options, config, version, strict, options.schema_validation, inline, on)
 
 
 Progress = Callable[[int], None]  # called with the number of files checked so far
@@ -268,7 +271,6 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     builds = [kustomize_build(folder) for folder in options.kustomize]
     # built streams first: they are checked in this process, before any worker starts
     sources = itertools.chain((Source(b.name, None, b.text) for b in builds), (s for s in listed if not patches.skips(s)))
-    on = today(options.today) if any(e.until is not None for e in setup.config.exemptions) else date.min
     merger = _Merger(checker, options.collect_objects)
     for built in builds:
         merger.texts[built.name] = built.text
@@ -280,7 +282,7 @@ def _run_check(options: CheckOptions, progress: Progress | None) -> CheckResult:
     merger.kustomize_patches = patches.skipped
     merger.check_custom(crd_files)
     merger.check_cross()
-    merger.exempt(setup.config, on)
+    merger.exempt(setup.config, setup.today)
     return merger.result(fail_on)
 
 
@@ -342,6 +344,10 @@ class FileChecker:
         self.complete = config.complete
         self.inline_suppressions = setup.inline_suppressions
         self.stamp = Stamper(self.rules)
+        self.exemptions, self.today = config.exemptions, setup.today
+        self.exempter = Exempter(config.exemptions, setup.today)
+        self.by_container = any(e.container is not None for e in config.exemptions)  # counts kept per container
+        self.cut = Cut()
         #: In a worker process: what goes back to the main process is made cheap to send (CRDs marshalled).
         self.portable = False
         #: What single-object rules see: no index (they never read one; a rule that needs one is cross-object).
@@ -350,6 +356,24 @@ class FileChecker:
         self._by_shape: dict[tuple[str, str, frozenset[str]], tuple[list[CompiledPolicy], list[CompiledPolicy]]] = {}
 
     def check(self, source: Source) -> FileResult:
+        """The findings of one source, exemptions applied, as many listed as `Cut` lets one file list."""
+        self.exempter.used = set()
+        self.cut = Cut()
+        result = self._check(source)
+        self._settle(result, 0)
+        result.findings = self.cut.finish()
+        result.used = self.exempter.used
+        return result
+
+    def _settle(self, result: FileResult, start: int, unlisted: Iterable[Finding] = ()) -> None:
+        """The findings from ``start`` on (and those made only as counts) exempted and taken by the cut."""
+        made = result.findings[start:]
+        del result.findings[start:]
+        made.extend(unlisted)
+        if made:
+            self.cut.take(self.exempter.apply(made))
+
+    def _check(self, source: Source) -> FileResult:
         result = FileResult()
         try:
             text = read_text(source, self.limits)
@@ -432,12 +456,13 @@ class FileChecker:
                 column=column,
                 workload=self.workloads.shape(data),
             )
+            start = len(result.findings)
             if self.inline_suppressions:
                 entry.suppressions = _suppressions(entry)
                 if comments:
                     entry.suppressions += tuple(comments_for(comments, document.span, line, entry.source))
                 self._unknown_suppressions(entry, document, result)
-            self._check_object(entry, document, result)
+            self._settle(result, start, self._check_object(entry, document, result))
 
     def _unknown_suppressions(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
         """A kgen.dev/ignore that names no rule suppresses nothing: say so, at the annotation's value."""
@@ -453,7 +478,8 @@ class FileChecker:
                 where = document.value_position(entry.base + path)
                 result.findings.append(self.stamp.finding(IGNORE_UNKNOWN_RULE, entry, document, violation, None, where))
 
-    def _check_object(self, entry: ObjectEntry, document: Document, result: FileResult) -> None:
+    def _check_object(self, entry: ObjectEntry, document: Document, result: FileResult) -> list[Finding]:
+        """Runs the object's rules; returns the findings made only as counts (past what one rule lists)."""
         start = len(result.findings)
         custom = False
         if self.schemas is not None:
@@ -462,15 +488,29 @@ class FileChecker:
         targets = ObjectTargets.of(entry)
         context = self._alone
         object_rules, cross_rules = self.rules_for(targets)
+        # Past MAX_PER_RULE findings of a rule only counts are made (nothing inline suppresses these; the
+        # exemptions and the cut still see each count with its rule, severity and, when an exemption names
+        # containers, container).
+        counted: dict[tuple[str, str, str | None], list[Any]] = {}
+        count_only = not entry.suppressions
         for rule in object_rules:
             applied = False
+            made = 0
             for target in targets.of_applying(rule.policy):  # rules_for chose the rules that apply
                 applied = True
+                if made >= MAX_PER_RULE and count_only and rule.logic is None:  # a yes or no is all a count needs
+                    if _schema_violated(rule, target):
+                        self._count(counted, rule.id, entry, document, Violation("", ()), target)
+                    continue
                 for violation in _violations(rule, target, context):
+                    if made >= MAX_PER_RULE and count_only and rule.id != API_REJECTED:
+                        self._count(counted, rule.id, entry, document, violation, target)
+                        continue
                     finding = self.stamp.finding(rule.id, entry, document, violation, target)
                     if rule.id == API_REJECTED and _reported_by_schema(finding.path, schema_paths):
                         continue  # one finding for one problem: the schema's
                     result.findings.append(finding)
+                    made += 1
             if applied:
                 entry.applied.append(rule.id)
         result.keys.append(entry.key)
@@ -487,6 +527,30 @@ class FileChecker:
             if self.rules.cross_rules and is_indexed(entry):
                 result.indexed.append(config_keys_only(entry))
             result.checked.append(entry.checked())
+        return [
+            Finding(rule_id, severity, "", entry.source, line, column, entry.ref, container, more=count)
+            for (rule_id, severity, container), (count, line, column) in counted.items()
+        ]
+
+    def _count(
+        self,
+        counted: dict[tuple[str, str, str | None], list[Any]],
+        rule_id: str,
+        entry: ObjectEntry,
+        document: Document,
+        violation: Violation,
+        target: Target,
+    ) -> None:
+        """One more finding of ``rule_id`` on the object, counted and not made (placed at the first)."""
+        container = None
+        if self.by_container:
+            container = target.container.name if target.container else violation.container
+        key = (rule_id, self.stamp.severity(rule_id, violation), container)
+        slot = counted.get(key)
+        if slot is None:
+            counted[key] = [1, *document.position(entry.base + target.path + violation.path)]
+        else:
+            slot[0] += 1
 
     def rules_for(self, targets: ObjectTargets) -> tuple[list[CompiledPolicy], list[CompiledPolicy]]:
         """The object and cross-object rules that look at objects of this kind, group and traits (kept per shape)."""
@@ -635,9 +699,7 @@ class Stamper:
         else:
             line, column = entry.line, entry.column
         policy = self.rules.compiled[rule_id].policy
-        severity = self.rules.severities[rule_id]
-        if violation.severity and severity == policy.severity:
-            severity = violation.severity  # a case-dependent default, unless the config overrode it
+        severity = self.severity(rule_id, violation)
         message = violation.message
         if is_secret(entry.data):
             message = redact(message, secret_texts(entry.data))
@@ -656,6 +718,12 @@ class Stamper:
             suppressed=bool(by),
             suppressed_by=by,
         )
+
+    def severity(self, rule_id: str, violation: Violation) -> str:
+        severity = self.rules.severities[rule_id]
+        if violation.severity and severity == self.rules.compiled[rule_id].policy.severity:
+            severity = violation.severity  # a case-dependent default, unless the config overrode it
+        return severity
 
     def load_error(self, findings: list[Finding], error: LoadError, source: str) -> None:
         location = error.location
@@ -692,7 +760,10 @@ class _Merger:
         self.objects = 0
         self.rules = checker.rules
         self.index = ObjectIndex()
-        self.findings: list[Finding] = []
+        self.cut = Cut()  # what every file sent, then what the run adds, each object whole
+        self.findings: list[Finding] = []  # made here (schemas of custom kinds, cross-object rules), until settled
+        self.exempter = Exempter(checker.exemptions, checker.today)
+        self.used: set[int] = set()  # exemptions that matched in a file checker
         self.checked: list[CheckedObject] = []
         self.kept: list[ObjectEntry] = []
         #: The checked CRDs by the (group, kind) they define, the last one read of each (as apply keeps it):
@@ -708,7 +779,8 @@ class _Merger:
 
     def add(self, result: FileResult) -> None:
         self.files += 1
-        self.findings.extend(result.findings)
+        self.cut.take(result.findings)
+        self.used |= result.used
         self.objects += len(result.checked) + len(result.kept)
         if self.collect_objects:
             self.checked.extend(result.checked)
@@ -786,6 +858,13 @@ class _Merger:
                 for problem in problems:
                     violation = _schema_violation(entry, document, problem)
                     self.findings.append(stamp.finding(SCHEMA_INVALID, entry, document, violation, None))
+        self._settle()
+
+    def _settle(self) -> None:
+        """The findings made here exempted and taken by the cut."""
+        made, self.findings = self.findings, []
+        if made:
+            self.cut.take(self.exempter.apply(made))
 
     def check_cross(self) -> None:
         checker = self.checker
@@ -802,6 +881,7 @@ class _Merger:
                 if applied:
                     entry.applied.append(rule.id)
         self._locate(pending)
+        self._settle()
         if self.collect_objects:
             self.checked.extend(entry.checked() for entry in self.kept)
 
@@ -851,20 +931,29 @@ class _Merger:
         self.config_file = config.source
         if not config.exemptions:
             return
-        applied = apply_exemptions(self.findings, config.exemptions, on)
-        self.findings = applied.findings
+        self._settle()
+        used = self.used | self.exempter.used
         stamp = self.checker.stamp
-        for exemption in applied.expired:
-            stamp.plain(self.findings, EXEMPTION_EXPIRED, exemption.source, _at(exemption), expired_message(exemption))
-        for exemption in applied.unused:
-            stamp.plain(self.findings, EXEMPTION_UNUSED, exemption.source, _at(exemption), unused_message(exemption))
+        for exemption in config.exemptions:
+            if exemption.expired(on):
+                stamp.plain(self.findings, EXEMPTION_EXPIRED, exemption.source, _at(exemption), expired_message(exemption))
+        for index, exemption in enumerate(config.exemptions):
+            if not exemption.expired(on) and index not in used:
+                stamp.plain(self.findings, EXEMPTION_UNUSED, exemption.source, _at(exemption), unused_message(exemption))
+        self.cut.take(self.findings)
+        self.findings = []
 
     def result(self, fail_on: str) -> CheckResult:
-        findings = tuple(sorted(with_origins(self.findings, self.origins), key=Finding.sort_key))
+        self._settle()
+        findings = tuple(sorted(with_origins(self.cut.finish(), self.origins), key=Finding.sort_key))
         counts = {severity: 0 for severity in ("error", "warning", "info")}
-        for finding in findings:
-            if not finding.suppressed:
-                counts[finding.severity] += 1
+        suppressed = not_shown = 0
+        for finding in findings:  # a note counts the findings it stands for
+            if finding.suppressed:
+                suppressed += finding.more or 1
+            else:
+                counts[finding.severity] += finding.more or 1
+                not_shown += finding.more
         summary = Summary(
             files=self.files,
             documents=self.documents,
@@ -872,9 +961,10 @@ class _Merger:
             skipped_not_kubernetes=self.not_kubernetes,
             skipped_unknown_kind=self.unknown_kind,
             skipped_kustomize_patches=self.kustomize_patches,
-            suppressed=sum(1 for f in findings if f.suppressed),
+            suppressed=suppressed,
             by_severity=counts,
             dockerfiles=self.dockerfiles,
+            not_shown=not_shown,
         )
         return CheckResult(
             findings=findings,
@@ -914,6 +1004,15 @@ def _violations(rule: CompiledPolicy, target: Target, context: Context) -> Itera
         missing = [p for p in error.validator_value if not isinstance(error.instance, Mapping) or p not in error.instance]
         path = path + tuple(missing[:1])
     yield Violation(_format_message(rule.policy.message, target, rule.params), path)
+
+
+def _schema_violated(rule: CompiledPolicy, target: Target) -> bool:
+    """Whether a schema predicate's rule has a finding on ``target`` (what `_violations` yields one for)."""
+    if rule.schema is None:
+        return False
+    if rule.holds is not None:
+        return not rule.holds(target.data)
+    return not rule.validator.is_valid(target.data)
 
 
 class _Vars(dict[str, Any]):

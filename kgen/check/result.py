@@ -62,6 +62,9 @@ class Finding:
     #: True when ``origin_line`` counts the lines of the document as the tool rendered it (a Helm template:
     #: line 1 is the first after its ``# Source:`` comment), not the lines of the ``origin`` file itself.
     origin_rendered: bool = False
+    #: A note, not a finding: it stands for this many findings of its rule on its object (or in the run)
+    #: that are counted but not listed (kgen.check.cut); 0 for a finding.
+    more: int = 0
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)
@@ -89,6 +92,7 @@ class Summary:
     suppressed: int = 0
     by_severity: Mapping[str, int] = field(default_factory=dict)
     dockerfiles: int = 0  # Dockerfiles that parsed (in files; their stages are not objects)
+    not_shown: int = 0  # active findings counted (in by_severity) but not listed: the notes' ``more``
 
 
 @dataclass(frozen=True)

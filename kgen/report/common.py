@@ -143,6 +143,8 @@ def _severity_count(summary: Summary, severity: str) -> str:
 
 def _extras(summary: Summary) -> list[str]:
     extras = [f"{summary.suppressed} suppressed"] if summary.suppressed else []
+    if summary.not_shown:
+        extras.append(f"{summary.not_shown} not shown")
     skipped = [
         f"{count} {what}"
         for count, what in (

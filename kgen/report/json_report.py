@@ -9,7 +9,10 @@ output reads top-down, diffs cleanly and a reader need not test for a key:
   unknown), null when it was checked where it was written; ``container`` null when the
   finding is not about one; ``suppressedBy`` says what suppressed it
   (``annotation kgen.dev/ignore``, ``exemption .kgen.yaml:12: <reason>``, ``comment
-  kgen:ignore at <file>:<line>: <reason>``), null when it is not suppressed.
+  kgen:ignore at <file>:<line>: <reason>``), null when it is not suppressed; ``notShown`` is 0 for a
+  finding, and N for a note that stands for N findings of its rule on its object that are counted
+  but not listed (kgen.check.cut: at most 20 of one rule and 100 in all per object, 25,000 per run).
+- ``summary.notShown``: the active findings counted in ``bySeverity`` but not listed.
 
 Suppressed findings appear only with ``show_suppressed``; the summary counts
 them either way. Non-ASCII is written as ``\\u`` escapes, so the bytes are
@@ -30,7 +33,7 @@ from kgen.report.common import suppressed_by, visible
 def report(result: CheckResult, options: ReportOptions) -> str:
     document = {
         "config": result.config_file,
-        "findings": [finding_dict(finding) for finding in visible(result, options)],
+        "findings": (finding_dict(finding) for finding in visible(result, options)),  # made as written
         "summary": summary_dict(result),
     }
     return dumps(document, indent=2) + "\n"
@@ -57,6 +60,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "remediation": finding.remediation,
         "suppressed": finding.suppressed,
         "suppressedBy": suppressed_by(finding),
+        "notShown": finding.more,
     }
 
 
@@ -73,6 +77,7 @@ def summary_dict(result: CheckResult) -> dict[str, Any]:
             "unknownKind": summary.skipped_unknown_kind,
         },
         "suppressed": summary.suppressed,
+        "notShown": summary.not_shown,
         "bySeverity": {severity: summary.by_severity.get(severity, 0) for severity in SEVERITIES},
         "failOn": result.fail_on,
         "failed": result.failed(),

@@ -5,16 +5,20 @@ compact output goes through its C encoder), which made writing a report of a few
 thousand findings a sizeable part of a whole check. Reports hold plain data (mappings
 with string keys, lists, strings, numbers, booleans, None): a mapping or list whose
 items are all scalars is written in one piece (each scalar through the C encoder),
-only nested collections recurse.
+only nested collections recurse. A generator is written as a list, its items made one at
+a time (a report's findings: never all of them as mappings at once).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+from types import GeneratorType
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any, Callable
 
 _CONSTANTS = {None: "null", True: "true", False: "false"}
+_NONE = object()  # no first item
 
 
 def dumps(value: Any, indent: int = 2, ensure_ascii: bool = True) -> str:
@@ -36,7 +40,7 @@ def _scalar(value: Any, string: Callable[[str], str]) -> str | None:
         return _CONSTANTS[value]
     if kind is float:
         return json.dumps(value)  # repr, or NaN / Infinity as json writes them
-    if isinstance(value, (dict, list, tuple)):
+    if isinstance(value, (dict, list, tuple, GeneratorType)):
         return None
     if isinstance(value, str):
         return string(value)
@@ -69,12 +73,14 @@ def _write(value: Any, out: list[str], newline: str, step: str, string: Callable
             separator = "," + inner
         out.append(newline + "}")
         return
-    if not value:
+    items = iter(value)
+    first = next(items, _NONE)
+    if first is _NONE:
         out.append("[]")
         return
     out.append("[")
     separator = inner
-    for item in value:
+    for item in itertools.chain((first,), items):
         text = _scalar(item, string)
         if text is None:
             out.append(separator)

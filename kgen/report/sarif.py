@@ -19,6 +19,8 @@
   ``common.fingerprint_keys`` (rule, repository path of the place, object, field
   path; never line numbers), so an alert survives lines moving and kgen running
   in another folder of the repository.
+- A note that stands for findings counted but not listed (kgen.check.cut) is a result of
+  its rule whose ``properties.notShown`` is how many.
 - ``run.automationDetails.id`` is ``kgen/check/``: the category code scanning files the
   alerts under, the same on every run (no run id: the output holds no clock).
 - ``invocations[0].properties.configFile``: the ``.kgen.yaml`` applied, as an
@@ -67,11 +69,11 @@ def report(result: CheckResult, options: ReportOptions) -> str:
     if options.root:
         run["originalUriBaseIds"] = {SRCROOT: {"uri": directory_uri(options.root)}}
     run["columnKind"] = "unicodeCodePoints"
-    run["results"] = [
+    run["results"] = (  # made one at a time as they are written
         sarif_result(finding, index, fingerprint, options)
         for finding, fingerprint in pairs
         if options.show_suppressed or not finding.suppressed
-    ]
+    )
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return dumps(document, indent=2) + "\n"
 
@@ -118,7 +120,12 @@ def sarif_result(finding: Finding, index: dict[str, int], fingerprint: str, opti
         rendered = _physical(finding.file, finding.line, finding.column, options)
         entry["relatedLocations"] = [{"id": 1, "physicalLocation": rendered, "message": {"text": RENDERED}}]
     entry["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
-    pairs = (("fieldPath", finding.path), ("container", finding.container), ("renderedLine", rendered_line(finding)))
+    pairs = (
+        ("fieldPath", finding.path),
+        ("container", finding.container),
+        ("renderedLine", rendered_line(finding)),
+        ("notShown", finding.more),
+    )
     properties = {key: value for key, value in pairs if value}
     if properties:
         entry["properties"] = properties

@@ -52,7 +52,8 @@ GOLDEN = """\
       "path": "spec.template.spec.containers[0].resources",
       "remediation": "Set resources.limits.memory on every container.",
       "suppressed": false,
-      "suppressedBy": null
+      "suppressedBy": null,
+      "notShown": 0
     },
     {
       "rule": "yaml-invalid",
@@ -72,7 +73,8 @@ GOLDEN = """\
       "path": "",
       "remediation": "Fix the YAML syntax.",
       "suppressed": false,
-      "suppressedBy": null
+      "suppressedBy": null,
+      "notShown": 0
     }
   ],
   "summary": {
@@ -84,6 +86,7 @@ GOLDEN = """\
       "unknownKind": 1
     },
     "suppressed": 0,
+    "notShown": 0,
     "bySeverity": {
       "error": 1,
       "warning": 1,
@@ -110,6 +113,7 @@ FINDING_KEYS = [
     "remediation",
     "suppressed",
     "suppressedBy",
+    "notShown",
 ]
 
 
