@@ -16,7 +16,8 @@ class ExitCode:
     FINDINGS = 1  # findings at or above --fail-on; diff: changes; render --check: stale
     USAGE = 2  # could not run: usage error, unreadable path, invalid profile or config
     INTERNAL = 3  # a bug in kgen
-    INTERRUPTED = 130
+    INTERRUPTED = 130  # SIGINT (Ctrl-C)
+    TERMINATED = 143  # SIGTERM (128 + 15, as a shell reports a process it ended): how CI and `timeout` cancel
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,11 @@ class ConfigError(KgenError):
 
 class OutputError(KgenError):
     """The output cannot be written where asked."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM in the main process: raised where the signal lands, so the run stops as on
+    Ctrl-C (workers stopped, a write rolled back), then exits TERMINATED."""
 
 
 class InternalError(KgenError):

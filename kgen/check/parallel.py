@@ -3,21 +3,63 @@
 Each worker builds its own FileChecker from the picklable Setup once, then
 checks whole files; results come back in the order of the sources, so the
 output is identical to a single-process run.
+
+The workers are kgen's own, not a ``multiprocessing.Pool``: each has a pipe of
+its own for tasks and one for results, and shares no lock with the others or
+with the main process. A Pool's workers share one queue lock, and a worker
+killed while holding it (a SIGTERM to the process group does that to an idle
+worker) left ``Pool.terminate`` waiting for it forever. Here stopping is always
+the same few system calls: kill every worker, reap it, close its pipes.
+
+Signals: a worker ignores SIGINT (a Ctrl-C reaches the whole process group; the
+main process handles it and stops the workers) and dies of SIGTERM as any
+process does, without a word; neither can reach a worker before it has set
+that up, because the main process holds both back while it starts them.
 """
 
 from __future__ import annotations
 
 import gc
-from typing import Any, Iterable, Iterator
+import os
+import pickle
+import signal
+from collections import deque
+from contextlib import contextmanager
+from multiprocessing.connection import Connection, wait
+from typing import Any, Iterable, Iterator, cast
 
 from kgen.check.engine import FileChecker, FileResult, Setup
+from kgen.errors import InternalError, KgenError, Terminated
 from kgen.load.discover import Source
 
 #: Below this many files, starting workers costs more than it saves: measured on 2 cores, 20 and 80
 #: files of the corpus took longer with 2 workers than in one process (a pre-commit run passes a few).
 MIN_FILES = 64
 
+#: Files handed to a worker at a time: large enough that the main process's
+#: hand-over work stays small (measured: 4 costs 10 % more wall time on a
+#: 10,000-document tree), small enough to keep the workers evenly loaded.
+CHUNK = 16
+
+#: Chunks a worker holds at a time: the one it checks and the next, so it never waits for the
+#: main process between two. A second chunk is sent only when it is small (SMALL bytes, far
+#: less than any pipe holds), so sending it never blocks: the main process can never wait on a
+#: worker that waits on it. A larger one (a kustomize build's text) waits until the worker is idle.
+HELD = 2
+SMALL = 4096
+
+#: Chunks checked but not yet given back, at most, per worker: results wait for an earlier slow
+#: chunk in bounded numbers, never the whole tree's.
+AHEAD = 8
+
+#: Seconds to wait for a stopped worker to be reaped (a SIGKILLed process is gone in microseconds).
+REAP_SECONDS = 2.0
+
 _checker: FileChecker | None = None
+
+#: The workers of the runs in progress, stopped by ``stop_all`` when the process is interrupted
+#: (the generator that owns them may not be closed before the process exits).
+_running: set["_Workers"] = set()
 
 
 def _start(setup: Setup) -> None:
@@ -37,10 +79,40 @@ def _check(source: Source) -> FileResult | Source:
     return _checker.check(source)
 
 
-#: Files handed to a worker at a time: large enough that the main process's
-#: hand-over work stays small (measured: 4 costs 10 % more wall time on a
-#: 10,000-document tree), small enough to keep the workers evenly loaded.
-CHUNK = 16
+def _serve(tasks: Connection, results: Connection, setup: Setup) -> None:
+    """A worker's life: check each chunk it is sent, send back its results (or the exception
+    that stopped it), until its task pipe closes. It never writes to stdout or stderr."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    failed: Exception | None = None
+    try:
+        try:
+            _start(setup)
+        except Exception as exc:  # noqa: BLE001 - the answer to every chunk, raised by the main process
+            failed = exc
+        while True:
+            chunk: list[Source] = pickle.loads(tasks.recv_bytes())
+            try:
+                if failed is not None:
+                    raise failed
+                reply: tuple[str, Any] = ("done", [_check(source) for source in chunk])
+            except Exception as exc:  # noqa: BLE001 - sent to the main process, which raises it
+                reply = ("error", exc)
+            results.send_bytes(_dumps(reply))
+    except (EOFError, OSError):  # the main process closed the pipes, or is gone
+        pass
+    finally:
+        os._exit(0)  # no interpreter shutdown: nothing inherited from the main process is flushed
+
+
+def _dumps(reply: tuple[str, Any]) -> bytes:
+    try:
+        return pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - an exception that cannot be pickled
+        summary = f"{type(reply[1]).__name__}: {reply[1]}" if reply[0] == "error" else f"{type(exc).__name__}: {exc}"
+        return pickle.dumps(("error", InternalError(f"in a worker process: {summary}")), pickle.HIGHEST_PROTOCOL)
 
 
 def check_in_pool(
@@ -55,8 +127,162 @@ def check_in_pool(
     _checker = checker if context.get_start_method() == "fork" else None
     try:
         main = checker if checker is not None else FileChecker(setup)
-        with context.Pool(jobs, initializer=_start, initargs=(setup,)) as pool:
-            for done in pool.imap(_check, sources, chunksize=CHUNK):
+        with _Workers(context, jobs, setup) as workers:
+            _checker = None  # the workers have their copy; the main process checks with ``main``
+            for done in workers.results(_chunks(sources)):
                 yield main.check(done) if isinstance(done, Source) else done
     finally:
         _checker = None
+
+
+def stop_all() -> None:
+    """Stop every worker of this process at once (on an interrupt, before the message)."""
+    for workers in list(_running):
+        workers.stop()
+
+
+def _chunks(sources: Iterable[Source]) -> Iterator[list[Source]]:
+    chunk: list[Source] = []
+    for source in sources:
+        chunk.append(source)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Worker:
+    def __init__(self, context: Any, setup: Setup) -> None:
+        task_reader, self.tasks = context.Pipe(duplex=False)
+        self.results, result_writer = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(task_reader, result_writer, setup), daemon=True)
+        self.process.start()
+        task_reader.close()
+        result_writer.close()
+        self.held: deque[int] = deque()  # the numbers of the chunks sent and not yet answered
+
+    def send(self, number: int, data: bytes) -> None:
+        try:
+            self.tasks.send_bytes(data)
+        except OSError:  # the worker is gone (its end of the pipe closed with it)
+            raise _ended(self) from None
+        self.held.append(number)
+
+    def stop(self, kill: bool) -> None:
+        self.tasks.close()  # a worker waiting for a task sees the end and exits
+        if kill:
+            self.process.kill()
+        self.process.join(REAP_SECONDS)
+        if self.process.exitcode is None:
+            self.process.kill()
+            self.process.join(REAP_SECONDS)
+        self.results.close()
+
+
+class _Workers:
+    """``jobs`` worker processes and the chunks they hold, stopped on leaving the ``with``."""
+
+    def __init__(self, context: Any, jobs: int, setup: Setup) -> None:
+        self.context, self.jobs, self.setup = context, jobs, setup
+        self.workers: list[_Worker] = []
+        self.stopped = False
+
+    def __enter__(self) -> "_Workers":
+        _running.add(self)
+        try:
+            with _signals_held():  # a worker sets its own dispositions before it hears of a signal
+                for _ in range(self.jobs):
+                    self.workers.append(_Worker(self.context, self.setup))
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self.stop(kill=kind is not None)
+
+    def stop(self, kill: bool = True) -> None:
+        """Kill (or, after a complete run, let exit) every worker and reap it; idempotent."""
+        if self.stopped:
+            return
+        with _signals_held():  # a second Ctrl-C must not leave a worker unreaped
+            for worker in self.workers:
+                try:
+                    worker.stop(kill)
+                except OSError:
+                    pass
+            self.stopped = True
+            _running.discard(self)
+
+    def results(self, chunks: Iterator[list[Source]]) -> Iterator[FileResult | Source]:
+        """Every chunk's results, in the order of the chunks."""
+        answered: dict[int, list[FileResult | Source]] = {}
+        waiting: deque[tuple[int, bytes]] = deque()  # chunks numbered and pickled, not yet sent
+        sent = given = 0
+        exhausted = False
+        by_pipe = {worker.results: worker for worker in self.workers}
+        while True:
+            while given in answered:
+                yield from answered.pop(given)
+                given += 1
+            while not exhausted and len(waiting) < len(self.workers):
+                try:
+                    waiting.append((sent, pickle.dumps(next(chunks), pickle.HIGHEST_PROTOCOL)))
+                    sent += 1
+                except StopIteration:
+                    exhausted = True
+            self._hand_out(waiting, limit=given + AHEAD * len(self.workers))
+            busy = [worker.results for worker in self.workers if worker.held]
+            if not busy:
+                return
+            for pipe in wait(busy):
+                worker = by_pipe[pipe]
+                number = worker.held.popleft()
+                answered[number] = self._answer(worker)
+
+    def _hand_out(self, waiting: deque[tuple[int, bytes]], limit: int) -> None:
+        for worker in sorted(self.workers, key=lambda w: len(w.held)):
+            if not waiting or waiting[0][0] >= limit:
+                return
+            if not worker.held or (len(worker.held) < HELD and len(waiting[0][1]) <= SMALL):
+                worker.send(*waiting.popleft())
+
+    def _answer(self, worker: _Worker) -> list[FileResult | Source]:
+        try:
+            kind, value = pickle.loads(worker.results.recv_bytes())
+        except (EOFError, OSError):
+            raise _ended(worker) from None
+        if kind == "error":
+            raise value
+        return cast("list[FileResult | Source]", value)
+
+
+def _ended(worker: _Worker) -> BaseException:
+    """What a worker's unexpected end means: a signal from outside stops kgen as it would
+    have stopped kgen itself; a killed worker is most likely the kernel's out-of-memory killer."""
+    worker.process.join(REAP_SECONDS)
+    code = worker.process.exitcode
+    if code == -signal.SIGTERM:
+        return Terminated()
+    if code == -signal.SIGINT:
+        return KeyboardInterrupt()
+    if code == -signal.SIGKILL:
+        return KgenError(
+            "a worker process was killed (SIGKILL: most likely out of memory); "
+            "run with fewer --jobs, or --jobs 1"
+        )
+    return InternalError(f"a worker process ended unexpectedly (exit status {code})")
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (delivered on leaving) where the platform can."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -9,6 +9,7 @@ the diff engine and ``kgen --version`` for nothing at all.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 from typing import Any
@@ -16,12 +17,14 @@ from typing import Any
 import click
 
 from kgen import __version__
-from kgen.errors import ExitCode, KgenError
+from kgen.errors import ExitCode, KgenError, Terminated
 
 from kgen.cli import check as _check
 from kgen.cli import completion as _completion
 from kgen.cli import diff as _diff
 from kgen.cli import render as _render
+from kgen.cli import streams
+from kgen.cli.streams import StreamError, echo
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -35,6 +38,8 @@ class KgenGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except StreamError:
+            raise  # answered by main (stderr itself may be the stream that failed)
         except KgenError as exc:
             message = str(exc)
             if exc.exit_code == ExitCode.INTERNAL:  # an InternalError is a bug too
@@ -42,16 +47,15 @@ class KgenGroup(click.Group):
                     traceback.print_exc()
                 if "report" not in message:
                     message = f"{message}; {_REPORT}"
-            click.echo(f"kgen: {message}", err=True)
+            echo(f"kgen: {message}", err=True)
             ctx.exit(int(exc.exit_code))
-        except KeyboardInterrupt:
-            click.echo("kgen: interrupted", err=True)
-            ctx.exit(ExitCode.INTERRUPTED)
+        except KeyboardInterrupt as exc:
+            ctx.exit(_interrupted(exc))
         except BrokenPipeError:
             _silence_stdout()
             ctx.exit(ExitCode.OK)
         except MemoryError:
-            click.echo("kgen: out of memory; the input is too large for this machine", err=True)
+            echo("kgen: out of memory; the input is too large for this machine", err=True)
             ctx.exit(ExitCode.USAGE)
         except RecursionError:
             ctx.exit(_internal("input nested too deeply to process", debug))
@@ -81,8 +85,34 @@ for _module in (_render, _check, _diff, _completion):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI and exit with the documented code."""
-    sys.exit(run(sys.argv[1:] if argv is None else argv))
+    """Entry point: run the CLI and exit with the documented code.
+
+    The process's streams are made safe first (see kgen.cli.streams), and SIGTERM stops a
+    run as Ctrl-C does (workers stopped, a write rolled back), then exits 143.
+    """
+    streams.prepare()
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:  # an ignored SIGTERM stays ignored
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        try:
+            code = run(sys.argv[1:] if argv is None else argv)
+        except StreamError as exc:  # stderr could not be written while answering
+            code = streams.failed(exc)
+        code = streams.finish(code)
+    except KeyboardInterrupt as exc:  # between the command's end and here
+        code = _interrupted(exc)
+    except StreamError as exc:
+        code = streams.failed(exc)
+    streams.drop_all()
+    # From here a signal ends the process as it would any other: exit status 130 or 143 to a shell.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(number) in (_terminate, signal.default_int_handler):
+            signal.signal(number, signal.SIG_DFL)
+    sys.exit(code)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def run(args: list[str]) -> int:
@@ -91,15 +121,13 @@ def run(args: list[str]) -> int:
         code = cli.main(args=args, prog_name="kgen", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("kgen: interrupted", err=True)
-        return ExitCode.INTERRUPTED
+    except click.exceptions.Abort as exc:  # click's word for an interrupt while it parses
+        return _interrupted(exc.__context__ if isinstance(exc.__context__, KeyboardInterrupt) else KeyboardInterrupt())
     except click.ClickException as exc:
         exc.show()
         return ExitCode.USAGE
-    except KeyboardInterrupt:
-        click.echo("kgen: interrupted", err=True)
-        return ExitCode.INTERRUPTED
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except BrokenPipeError:
         _silence_stdout()
         return ExitCode.OK
@@ -112,11 +140,20 @@ _REPORT = (
 )
 
 
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """SIGINT (130) or SIGTERM (143): workers stopped first, then one line."""
+    if "kgen.check.parallel" in sys.modules:
+        sys.modules["kgen.check.parallel"].stop_all()
+    terminated = isinstance(exc, Terminated)
+    echo("kgen: terminated" if terminated else "kgen: interrupted", err=True)
+    return ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED
+
+
 def _internal(summary: str, debug: bool) -> int:
     if debug:
         traceback.print_exc()
     first_line = summary.strip().splitlines()[0] if summary.strip() else "(no message)"
-    click.echo(f"kgen: internal error: {first_line}; {_REPORT}", err=True)
+    echo(f"kgen: internal error: {first_line}; {_REPORT}", err=True)
     return ExitCode.INTERNAL
 
 

@@ -10,6 +10,7 @@ from typing import Callable
 
 import click
 
+from kgen.cli.streams import echo
 from kgen.errors import ExitCode
 from kgen.load.files import MAX_FILE_SIZE_MIB
 
@@ -33,7 +34,7 @@ def _progress() -> Callable[[int], None]:
         now = time.monotonic()
         if now - last[0] >= 0.5:
             last[0] = now
-            click.echo(f"\rkgen: checked {files} files", err=True, nl=False)
+            echo(f"\rkgen: checked {files} files", err=True, nl=False)
 
     return show
 
@@ -136,7 +137,7 @@ def check(
     )
     result = run_check(options, _progress() if sys.stderr.isatty() else None)
     if sys.stderr.isatty():
-        click.echo("\r\033[K", err=True, nl=False)
+        echo("\r\033[K", err=True, nl=False)
     colored = output is None and use_color(color)
     cwd = os.path.abspath(os.curdir)
     report_options = ReportOptions(color=colored, show_suppressed=show_suppressed, root=repository_root(paths, cwd), cwd=cwd)
@@ -146,10 +147,10 @@ def check(
 
         write_file_atomic(output, report)
     else:
-        click.echo(report, nl=False, color=colored or None)  # click strips colour from pipes unless told
+        echo(report, nl=False, color=colored or None, xml=output_format == "junit")  # click strips colour from pipes unless told
     nothing = nothing_checked(result.summary)
     if nothing is not None and (output_format != "text" or output is not None):
-        click.echo(f"kgen: {nothing}", err=True)  # the text summary says it already
+        echo(f"kgen: {nothing}", err=True)  # the text summary says it already
     click.get_current_context().exit(ExitCode.FINDINGS if result.failed() else ExitCode.OK)
 
 
@@ -167,7 +168,7 @@ def rules(config_path: Path | None, policy_dirs: tuple[Path, ...], output_format
     """
     from kgen.check.docs import list_rules
 
-    click.echo(list_rules(config_path, policy_dirs, output_format), nl=False)
+    echo(list_rules(config_path, policy_dirs, output_format), nl=False)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -186,7 +187,7 @@ def explain(rule: str, config_path: Path | None, no_config: bool, policy_dirs: t
     """
     from kgen.check.docs import explain_rule
 
-    click.echo(explain_rule(rule, config_path, policy_dirs, discover=not no_config), nl=False)
+    echo(explain_rule(rule, config_path, policy_dirs, discover=not no_config), nl=False)
 
 
 COMMANDS: list[click.Command] = [check, rules, explain]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from click.shell_completion import BashComplete, FishComplete, ShellComplete, ZshComplete
 
+from kgen.cli.streams import echo
+
 PROG_NAME = "kgen"
 #: The variable click's completion scripts set when they ask kgen for completions
 #: (``_KGEN_COMPLETE=bash_complete kgen ...``); click derives the same name from the program name.
@@ -34,7 +36,7 @@ def completion(shell: str) -> None:
     """
     root = click.get_current_context().find_root().command
     script = completion_script(root, shell)
-    click.echo(script, nl=not script.endswith("\n"))
+    echo(script, nl=not script.endswith("\n"))
 
 
 COMMANDS: list[click.Command] = [completion]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from kgen.cli.streams import echo
 from kgen.errors import ExitCode
 from kgen.load.files import MAX_FILE_SIZE_MIB
 
@@ -120,7 +121,7 @@ def diff_command(
         output = format_markdown(result, max_chars=None, max_bytes=max_bytes) if max_bytes else format_markdown(result)
     else:
         output = format_text(result, color=use_color)
-    click.echo(output, nl=False, color=use_color)
+    echo(output, nl=False, color=use_color)
     failed = {"changes": result.changed, "risks": result.risky, "never": False}[exit_when]
     click.get_current_context().exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from kgen.cli.streams import echo, yaml_for
 from kgen.errors import ExitCode
 from kgen.load.files import MAX_FILE_SIZE_MIB
 
@@ -85,7 +86,7 @@ def render(
     limits = Limits(max_file_bytes=max_file_size * 1024 * 1024)
     result = render_paths(RenderOptions(paths, env, sets, kubernetes_version, limits, follow_symlinks))
     if output is None:
-        click.echo(result.stream_text, nl=False)
+        echo(yaml_for(result.stream_text), nl=False)
         context.exit(ExitCode.OK)
     if check_only:
         from kgen.cli.check import use_color
@@ -93,10 +94,10 @@ def render(
 
         colored = use_color(color)
         up_to_date, text = guard_report(result, output, colored)
-        click.echo(text, nl=False, err=up_to_date, color=colored or None)  # click strips colour from pipes unless told
+        echo(text, nl=False, err=up_to_date, color=colored or None)  # click strips colour from pipes unless told
         context.exit(ExitCode.OK if up_to_date else ExitCode.FINDINGS)
     report = write_output_dir(result, output)
-    click.echo(
+    echo(
         f"kgen: {output}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed",
         err=True,
@@ -121,7 +122,7 @@ def presets(fmt: str) -> None:
     """
     from kgen.render.presets import preset_table
 
-    click.echo(preset_table(fmt), nl=False)
+    echo(preset_table(fmt), nl=False)
 
 
 @click.command()
@@ -161,7 +162,7 @@ def init(name: str, app_type: str, image: str | None, output: str | None, schema
         raise click.UsageError("-o names the profile file; an empty name is not one")
     item = starter(name, app_type, image, output or f"{name}.yaml", schema)
     write_new(item)
-    click.echo(f"kgen: wrote {item.path}; render it with: kgen render {item.path}", err=True)
+    echo(f"kgen: wrote {item.path}; render it with: kgen render {item.path}", err=True)
 
 
 COMMANDS: list[click.Command] = [render, presets, init]

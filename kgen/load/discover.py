@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 from kgen.errors import InputError, LoadError, Location
 from kgen.load.dockerfile import is_dockerfile_name
 from kgen.load.files import NotRegular, TooBig, read_regular, read_stream
+from kgen.load.stdio import stdin_unreadable
 from kgen.load.yamlload import DEFAULT_LIMITS, Limits, decode
 
 STDIN = "-"
@@ -67,6 +68,9 @@ def discover(
     patterns = tuple(exclude)
     for raw in paths:
         if raw == STDIN:
+            unreadable = stdin_unreadable()
+            if unreadable is not None:
+                raise InputError(f"cannot read standard input (-): {unreadable}")
             yield Source(STDIN_NAME, None)
             continue
         path = Path(raw)
