@@ -104,8 +104,12 @@ def prepare() -> None:
     for fd in (0, 1, 2):
         if closed[fd]:
             _reserve(fd)
-    sys.stdout = _text(sys.stdout, 1, closed[1], line_buffering=not closed[1] and os.isatty(1))
-    sys.stderr = _text(sys.stderr, 2, closed[2], line_buffering=True)
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        current = getattr(sys, name)
+        if sys.platform == "win32" and not closed[fd] and os.isatty(fd) and isinstance(current, io.TextIOWrapper):
+            current.reconfigure(errors=ESCAPE)  # a Windows console is written in UTF-16 by Python's own stream: keep it
+            continue
+        setattr(sys, name, _text(current, fd, closed[fd], line_buffering=fd == 2 or (not closed[fd] and os.isatty(fd))))
 
 
 def _is_open(fd: int) -> bool:
