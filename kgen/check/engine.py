@@ -301,8 +301,18 @@ def _named_dockerfiles(paths: Iterable[str]) -> Iterator[str]:
         yield path
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask, which a container's cpuset narrows)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity masks on this system
+        return max(1, os.cpu_count() or 1)
+
+
 def _check_all(checker: "FileChecker", setup: Setup, sources: Iterable[Source], jobs: int) -> Iterator[FileResult]:
-    """Results in the order of the sources, from this process or from ``jobs`` workers."""
+    """Results in the order of the sources, from this process or from ``jobs`` workers (at most one
+    per usable core: more would only share the same cores, each with its own copy of the rules)."""
+    jobs = min(jobs, usable_cores())
     sources = iter(sources)  # read once: the files taken to decide on workers are not checked again
     if jobs <= 1:
         for source in sources:

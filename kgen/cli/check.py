@@ -61,7 +61,7 @@ def _progress() -> Callable[[int], None]:
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Colour the text output.")
 @click.option("--max-file-size", type=click.IntRange(min=1, max=MAX_FILE_SIZE_MIB), default=64, show_default=True, metavar="MIB", help=f"Refuse files larger than this many MiB, at most {MAX_FILE_SIZE_MIB} (a yaml-invalid finding).")
 @click.option("--follow-symlinks", is_flag=True, help="Also read symbolic links found below a folder that lead outside it (by default they are reported and not read; see SECURITY.md).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for large trees (default: the number of CPU cores).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for large trees (default, and at most: the number of CPU cores kgen may run on).")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -107,7 +107,7 @@ def check(
         raise click.UsageError("Missing argument 'PATHS...' (or --kustomize DIR).")
     if output is not None and not output.name:
         raise click.UsageError("-o names the report file; an empty name, or a folder, is not one")
-    from kgen.check.engine import CheckOptions, run_check
+    from kgen.check.engine import CheckOptions, run_check, usable_cores
     from kgen.load.repository import repository_root
     from kgen.load.yamlload import Limits
     from kgen.report import REPORTERS
@@ -128,7 +128,7 @@ def check(
         policy_dirs=policy_dirs,
         enable=enable,
         disable=disable,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=min(jobs, usable_cores()) if jobs else usable_cores(),
         limits=Limits(max_file_bytes=max_file_size * 1024 * 1024),
         follow_symlinks=follow_symlinks,
         collect_objects=output_format == "junit",

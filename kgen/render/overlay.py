@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from kgen.errors import KgenError, Location, ProfileError
@@ -82,6 +83,12 @@ def deep_merge(base: Any, overlay: Any) -> Any:
 def apply_set(data: dict[str, Any], override: SetOverride) -> dict[str, Any]:
     """A copy of ``data`` with the override applied (missing or non-mapping parents become mappings)."""
     result: dict[str, Any] = plain_copy(data)
+    _set_in_place(result, override)
+    return result
+
+
+def _set_in_place(result: dict[str, Any], override: SetOverride) -> None:
+    """The override applied to ``result`` itself (a copy the caller owns), in time of its path and value."""
     node = result
     for key in override.path[:-1]:
         child = node.get(key)
@@ -90,7 +97,6 @@ def apply_set(data: dict[str, Any], override: SetOverride) -> dict[str, Any]:
             node[key] = child
         node = child
     node[override.path[-1]] = plain_copy(override.value)
-    return result
 
 
 @dataclass(frozen=True)
@@ -101,12 +107,32 @@ class Origins:
     env: str | None
     sets: tuple[SetOverride, ...]
 
+    @cached_property
+    def _set_paths(self) -> tuple[dict[tuple[Any, ...], int], dict[tuple[Any, ...], int]]:
+        """The last override (its index) of each path, and of each path some override's path starts with."""
+        exact: dict[tuple[Any, ...], int] = {}
+        under: dict[tuple[Any, ...], int] = {}
+        for index, override in enumerate(self.sets):
+            exact[override.path] = index
+            for depth in range(1, len(override.path) + 1):
+                under[override.path[:depth]] = index
+        return exact, under
+
+    def _last_related(self, path: FieldPath) -> SetOverride | None:
+        """The last override that set ``path``, a field inside it or a field that contains it,
+        found by looking up ``path`` and its prefixes (never by trying every override)."""
+        exact, under = self._set_paths
+        found = [exact[path[:depth]] for depth in range(1, len(path) + 1) if path[:depth] in exact]
+        if path and path in under:
+            found.append(under[path])
+        return self.sets[max(found)] if found else None
+
     def locate(self, path: FieldPath) -> tuple[Location, str | None]:
         """The location to report and the field name to show for ``path``."""
-        for override in reversed(self.sets):
-            if _related(path, override.path):
-                shown = path if path[: len(override.path)] == override.path else override.path
-                return Location(self.document.source), f"--set {format_field_path(shown)}"
+        override = self._last_related(path) if self.sets else None
+        if override is not None:
+            shown = path if path[: len(override.path)] == override.path else override.path
+            return Location(self.document.source), f"--set {format_field_path(shown)}"
         field = format_field_path(path) if path else None
         if self.env is not None:
             base_depth = _depth(self.document.data, path)
@@ -120,11 +146,6 @@ class Origins:
     def error(self, path: FieldPath, message: str) -> ProfileError:
         location, field = self.locate(path)
         return ProfileError(message, location, field)
-
-
-def _related(path: FieldPath, set_path: tuple[str, ...]) -> bool:
-    """The override set this field, something inside it, or a field that contains it."""
-    return path[: len(set_path)] == set_path or (bool(path) and set_path[: len(path)] == path)
 
 
 def _depth(data: Any, path: FieldPath) -> int:
@@ -153,10 +174,12 @@ def profile_data(
             raise _unknown_env(document, env, sorted(overlays))
         base = deep_merge(base, overlays[env])
     issues: list[Issue] = []
+    if sets:
+        base = plain_copy(base)  # copied once; every override then applied to the copy (linear in the flags)
     for override in sets:
         value, refused = keep_written(override.value, override.written_at, override.path, override.quote)
         issues.extend(refused)
-        base = apply_set(base, replace(override, value=value))
+        _set_in_place(base, replace(override, value=value))
     return base, origins, issues
 
 
