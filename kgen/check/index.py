@@ -18,6 +18,7 @@ from kgen.check.exemptions import Suppression
 from kgen.check.result import CheckedObject, ObjectRef
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import WorkloadShape, api_group, get_path, replica_count
+from kgen.model.numbers import digits_value
 
 DEFAULT_NAMESPACE = "default"
 
@@ -500,7 +501,8 @@ def _controller_value(entry: ObjectEntry, key: str, wanted: str) -> bool:
         count = replicas if replicas is not None else 1
         ordinal = wanted if key == "apps.kubernetes.io/pod-index" else wanted[len(entry.ref.name) + 1 :]
         named = key != "statefulset.kubernetes.io/pod-name" or wanted.startswith(entry.ref.name + "-")
-        return named and ordinal.isdigit() and start <= int(ordinal) < start + count
+        number = digits_value(ordinal) if named else None
+        return number is not None and start <= number < start + count
     if key in ("job-name", "batch.kubernetes.io/job-name"):
         return wanted == entry.ref.name if entry.kind == "Job" else wanted.startswith(entry.ref.name + "-")
     return True

@@ -13,10 +13,12 @@ quantity passes: schema-invalid reports it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Iterator
 
 from kgen.model.fastschema import Check, Compiler
+from kgen.model.patterns import compile_search
 from kgen.model.quantity import QuantityError, parse_quantity
 
 
@@ -55,14 +57,57 @@ def _positive(validator: Any, wanted: Any, instance: Any, schema: Any) -> Iterat
         yield ValidationError(f"{instance} is zero, which Kubernetes counts as unset")
 
 
+# -- patterns matched by RE2 (kgen.model.patterns), never by Python's backtracking re ----------
+
+
+def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema import ValidationError
+
+    if isinstance(instance, str) and not compile_search(pattern)(instance):
+        yield ValidationError(f"{instance[:60]!r} does not match {pattern!r}")
+
+
+def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not isinstance(instance, Mapping):
+        return
+    for pattern, subschema in patterns.items():
+        search = compile_search(pattern)
+        for key, value in instance.items():
+            if isinstance(key, str) and search(key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _additional_properties(validator: Any, allowed: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema import ValidationError
+
+    if not isinstance(instance, Mapping):
+        return
+    known = schema.get("properties", {})
+    searches = [compile_search(pattern) for pattern in schema.get("patternProperties", {})]
+    extras = [key for key in instance if key not in known and not any(s(str(key)) for s in searches)]
+    if isinstance(allowed, Mapping):
+        for extra in extras:
+            yield from validator.descend(instance[extra], allowed, path=extra)
+    elif allowed is False and extras:
+        yield ValidationError(f"additional properties are not allowed ({', '.join(map(repr, sorted(map(str, extras))[:5]))})")
+
+
 @lru_cache(maxsize=1)
 def kgen_validator() -> Any:
-    """The Draft-07 validator class with kgen's keywords (jsonschema is imported on first use)."""
+    """The Draft-07 validator class with kgen's keywords (jsonschema is imported on first use), its
+    patterns matched by RE2 in linear time (a policy is repository data)."""
     from jsonschema import Draft7Validator, validators
 
     return validators.extend(  # type: ignore[no-untyped-call]
         Draft7Validator,
-        {"quantityMinimum": _bound("min"), "quantityMaximum": _bound("max"), "quantityPositive": _positive},
+        {
+            "quantityMinimum": _bound("min"),
+            "quantityMaximum": _bound("max"),
+            "quantityPositive": _positive,
+            "pattern": _pattern,
+            "patternProperties": _pattern_properties,
+            "additionalProperties": _additional_properties,
+        },
     )
 
 

@@ -17,11 +17,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
 
 from kgen.check.result import RuleInfo
-from kgen.check.schema_errors import Problem, did_you_mean, is_quantity, problem_of
+from kgen.check.schema_errors import Problem, did_you_mean, is_quantity, problem_of, show
 from kgen.errors import ConfigError, KgenError, Location
 from kgen.load.files import TooBig, read_regular
 from kgen.load.yamlload import Document, FieldPath, load_text
 from kgen.model.k8s import PLACES, format_field_path, is_builtin_group, is_place, parse_field_path
+from kgen.model.patterns import PatternError, compile_search, is_pattern
 
 if TYPE_CHECKING:  # the rule API's types; targets.py imports this module
     from kgen.check.dockerfiles import DockerfileCheck
@@ -56,19 +57,13 @@ class Logic(Protocol):
 @lru_cache(maxsize=1)
 def param_formats() -> Any:
     """JSON Schema formats a parameter may declare: ``quantity`` is a Kubernetes quantity, ``regex``
-    (inside a parameter's items or properties) a pattern Python's re compiles."""
+    (inside a parameter's items or properties) a pattern RE2 compiles (kgen matches it in linear time)."""
     import jsonschema  # only where a parameter or a policy is validated: a check of valid input never needs it
 
     formats = jsonschema.FormatChecker(formats=())
     formats.checks("quantity")(is_quantity)
-    formats.checks("regex", raises=re.error)(_is_regex)
+    formats.checks("regex")(is_pattern)
     return formats
-
-
-def _is_regex(value: object) -> bool:
-    if isinstance(value, str):
-        re.compile(value)
-    return True
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +74,8 @@ def _meta_schema() -> Any:
 
 
 _QUANTITY_KEYWORDS = ("quantityMinimum", "quantityMaximum")
+#: Schema keywords whose keys are names (of fields, definitions), never keywords themselves.
+_NAMING_KEYWORDS = frozenset({"properties", "patternProperties", "definitions", "$defs", "dependencies"})
 
 
 @dataclass(frozen=True)
@@ -99,7 +96,9 @@ class ParamSpec:
     def _validator(self) -> Any:
         import jsonschema
 
-        return jsonschema.Draft7Validator(dict(self.schema), format_checker=param_formats())
+        from kgen.check.keywords import kgen_validator
+
+        return kgen_validator()(dict(self.schema), format_checker=param_formats())
 
 
 @dataclass(frozen=True)
@@ -424,6 +423,12 @@ def _check_param_uses(document: Document, node: Any, specs: Mapping[str, ParamSp
         return
     if set(node) == {"$param"}:
         name = node["$param"]
+        if not isinstance(name, str):
+            raise ConfigError(
+                f"$param takes the name of a parameter, got {show(name)}",
+                document.location(path + ("$param",)),
+                format_field_path(path + ("$param",)),
+            )
         if name not in specs:
             hint = did_you_mean(name, specs) or f" (declared: {', '.join(sorted(specs)) or 'none'})"
             raise ConfigError(
@@ -432,17 +437,38 @@ def _check_param_uses(document: Document, node: Any, specs: Mapping[str, ParamSp
                 format_field_path(path),
             )
         return
+    names = bool(path) and path[-1] in _NAMING_KEYWORDS  # keys here are field names, not keywords
     for key, value in node.items():
         where = path + (key,)
-        if key in _QUANTITY_KEYWORDS and not isinstance(value, (Mapping, list)):
-            if not is_quantity(value):
+        if names:
+            pass
+        elif key in _QUANTITY_KEYWORDS and not (isinstance(value, Mapping) and set(value) == {"$param"}):
+            if isinstance(value, (Mapping, list)) or not is_quantity(value):
+                what = f"expected a quantity or {{$param: name}}, got {show(value)}" if isinstance(value, (Mapping, list)) else (
+                    f"{show(value)} is not a Kubernetes quantity (like 500m, 1, 256Mi or 1Gi)"
+                )
                 raise ConfigError(
-                    f"{value!r} is not a Kubernetes quantity (like 500m, 1, 256Mi or 1Gi)",
+                    what,
                     document.location(where),
                     format_field_path(where),
                 )
+        elif key == "pattern" and isinstance(value, str):
+            _check_pattern(document, value, where)
+        elif key == "pattern" and isinstance(value, Mapping) and set(value) == {"$param"}:
+            spec = specs.get(value["$param"]) if isinstance(value["$param"], str) else None
+            if spec is not None and spec.schema.get("format") != "regex":
+                raise ConfigError(
+                    f"parameter '{spec.name}' is a pattern here; declare it with format: regex",
+                    document.location(("params", spec.name)),
+                    format_field_path(("params", spec.name)),
+                )
+        elif key == "patternProperties" and isinstance(value, Mapping):
+            for pattern in value:
+                _check_pattern(document, str(pattern), where + (pattern,))
+        elif key == "quantityPositive" and not isinstance(value, bool):
+            raise ConfigError(f"expected true or false, got {show(value)}", document.location(where), format_field_path(where))
         elif key in _QUANTITY_KEYWORDS and isinstance(value, Mapping) and set(value) == {"$param"}:
-            spec = specs.get(value["$param"])
+            spec = specs.get(value["$param"]) if isinstance(value["$param"], str) else None
             if spec is not None and spec.schema.get("format") != "quantity":
                 raise ConfigError(
                     f"parameter '{spec.name}' is compared as a quantity here; declare it with format: quantity",
@@ -450,6 +476,14 @@ def _check_param_uses(document: Document, node: Any, specs: Mapping[str, ParamSp
                     format_field_path(("params", spec.name)),
                 )
         _check_param_uses(document, value, specs, where)
+
+
+def _check_pattern(document: Document, pattern: str, where: FieldPath) -> None:
+    """A pattern of a schema predicate compiles with RE2 (kgen matches patterns in linear time)."""
+    try:
+        compile_search(pattern)
+    except PatternError as exc:
+        raise ConfigError(str(exc), document.location(where), format_field_path(where)) from None
 
 
 def _check_dockerfile_policy(document: Document) -> None:
@@ -550,7 +584,7 @@ def check_predicate(schema: Mapping[str, Any]) -> None:
     from kgen.check.keywords import kgen_validator
 
     try:
-        kgen_validator().check_schema(schema)
+        kgen_validator().check_schema(schema, format_checker=None)  # patterns: compiled by RE2 at load
     except jsonschema.SchemaError as exc:
         raise ConfigError(f"invalid schema predicate: {exc.message}") from None
 

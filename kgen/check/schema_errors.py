@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, Iterable
 
 from kgen.load.yamlload import FieldPath
-from kgen.model.quantity import QuantityError, parse_quantity
+from kgen.model.quantity import QuantityError, QuantityTooLong, parse_quantity
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -140,7 +140,7 @@ def problem_of(error: Any) -> Problem:
     if kind == "pattern":
         return Problem(path, f"{show(instance)} does not match the pattern {value}")
     if kind == "format" and value == "quantity":
-        return Problem(path, f"{show(instance)} is not a Kubernetes quantity (like 500m, 1, 256Mi or 1Gi)")
+        return Problem(path, f"{show(instance)} is {_not_quantity(instance)}")
     if kind == "propertyNames":
         return Problem(path, f"{show(instance)} is not an allowed name: {error.message}")
     if kind in ("oneOf", "anyOf") and error.context:
@@ -185,6 +185,17 @@ def _branch_type_fits(branch: Mapping[str, Any], instance: Any) -> bool:
         "null": instance is None,
     }
     return any(checks.get(name, False) for name in names)
+
+
+def _not_quantity(value: Any) -> str:
+    """Why ``value`` fails the quantity format, as the end of a sentence."""
+    try:
+        parse_quantity(value)
+    except QuantityTooLong as exc:
+        return str(exc)
+    except QuantityError:
+        pass
+    return "not a Kubernetes quantity (like 500m, 1, 256Mi or 1Gi)"
 
 
 def is_quantity(value: Any) -> bool:

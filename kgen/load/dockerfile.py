@@ -84,8 +84,9 @@ class Dockerfile:
 
     def stage_named(self, name: str) -> Stage | None:
         """The stage ``--from=name`` or ``FROM name`` refers to (a name, or a stage index)."""
-        if name.isdigit():
-            index = int(name)
+        if name.isascii() and name.isdigit():
+            digits = name.lstrip("0") or "0"
+            index = int(digits) if len(digits) < 10 else len(self.stages)  # a longer index is beyond any stage
             return self.stages[index] if index < len(self.stages) else None
         return next((stage for stage in self.stages if stage.named(name)), None)
 

@@ -20,8 +20,8 @@ JSON Schema, and so does this module:
 
 Not evaluated: ``x-kubernetes-validations`` (CEL rules), ``format`` (the API
 server checks a few formats whose exact grammar is Go's), and a ``pattern``
-that Python's regular expressions cannot read (RE2 syntax such as ``\\pL``)
-or would take exponential time on (``(a+)+``; RE2, the API server's engine, is linear).
+RE2 does not compile. Patterns are matched with RE2 (kgen.model.patterns), the
+API server's engine, in time linear in the value (``(a+)+`` included).
 
 Each version's schema is compiled once into closures that walk only the
 instance (a valid resource costs one pass over its own fields). Compiling
@@ -34,13 +34,13 @@ from __future__ import annotations
 
 import json
 import marshal
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Mapping
 
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import format_field_path
 from kgen.model.kubeschema import SchemaProblem
+from kgen.model.patterns import PatternError, compile_search
 
 CRD_API_VERSION = "apiextensions.k8s.io/v1"
 CRD_KIND = "CustomResourceDefinition"
@@ -429,11 +429,11 @@ def _junctor(keyword: str, subs: list[Validate]) -> Validate:
 def _string_checks(schema: Mapping[str, Any], at: FieldPath, compiler: _Compiler) -> Validate | None:
     low, high, pattern = schema.get("minLength"), schema.get("maxLength"), schema.get("pattern")
     regex = None
-    if isinstance(pattern, str) and not _backtracks(pattern):
+    if isinstance(pattern, str):
         try:
-            regex = re.compile(pattern)
-        except (re.error, RecursionError, OverflowError):
-            regex = None  # Go's RE2 syntax Python cannot read: not evaluated (see the module's doc)
+            regex = compile_search(pattern)  # RE2: the API server's engine, linear in the value
+        except PatternError:
+            regex = None  # beyond RE2's limits: not evaluated (see the module's doc)
     if low is None and high is None and regex is None:
         return None
 
@@ -444,59 +444,10 @@ def _string_checks(schema: Mapping[str, Any], at: FieldPath, compiler: _Compiler
             out.append(_problem(path, f"{_shown(value)} should be at most {high} chars long"))
         if isinstance(low, int) and len(value) < low:
             out.append(_problem(path, f"{_shown(value)} should be at least {low} chars long"))
-        if regex is not None and regex.search(value) is None:
+        if regex is not None and not regex(value):
             out.append(_problem(path, f"{_shown(value)} should match {pattern!r}"))
 
     return check
-
-
-def _backtracks(pattern: str) -> bool:
-    """A repeated group made only of repetitions (``(a+)+``, ``([a-z]+)*``): linear in Go's RE2,
-    which the API server uses, but exponential in Python's backtracking engine, so such a pattern
-    is not evaluated. A literal between the repetitions (``(\\.[a-z]+)*``) keeps it linear."""
-    groups: list[list[bool]] = []  # per open group: [contains a repetition, contains a single literal]
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        atom_end = index + 1
-        literal = False
-        if char == "\\":
-            atom_end = index + 2
-            literal = pattern[index + 1 : index + 2] not in ("d", "D", "w", "W", "s", "S", "p", "P", "")
-        elif char == "[":
-            close = pattern.find("]", index + 2)
-            atom_end = close + 1 if close != -1 else len(pattern)
-        elif char == "(":
-            groups.append([False, False])
-            index += 1
-            continue
-        elif char == ")":
-            repeats, anchored = groups.pop() if groups else [False, False]
-            following = pattern[index + 1 : index + 2]
-            if repeats and not anchored and following in ("*", "+", "{"):
-                return True
-            if groups:
-                groups[-1][0] = groups[-1][0] or repeats or following in ("*", "+", "{")
-                groups[-1][1] = groups[-1][1] or anchored
-            index += 1
-            continue
-        elif char == "{":
-            close = pattern.find("}", index)
-            index = close + 1 if close != -1 else len(pattern)
-            continue
-        elif char in "*+?|^$":
-            index += 1
-            continue
-        else:
-            literal = char != "."
-        following = pattern[atom_end : atom_end + 1]
-        if groups:
-            if following in ("*", "+", "{"):
-                groups[-1][0] = True
-            elif literal and following != "?":
-                groups[-1][1] = True
-        index = atom_end
-    return False
 
 
 def _number_checks(schema: Mapping[str, Any]) -> Validate | None:

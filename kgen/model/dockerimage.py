@@ -15,10 +15,12 @@ from typing import Iterator
 
 from kgen.load.dockerfile import Dockerfile, Instruction, arg_pairs, env_pairs, substitute
 from kgen.model.k8s import parse_image
+from kgen.model.numbers import digits_value, is_digits
 
 #: The user distroless ``:nonroot`` images set (numeric in the image config).
 DISTROLESS_NONROOT = 65532
-_NUMERIC = re.compile(r"^[0-9]+$")
+#: Digits read in a user id, group id or port: more is no 32-bit number.
+_ID_DIGITS = 10
 _PORT = re.compile(r"^([0-9]+)(?:-([0-9]+))?(?:/([A-Za-z]+))?$")
 #: At most this many ports of one EXPOSE range are listed (a range is rare and short).
 MAX_RANGE = 1024
@@ -109,11 +111,13 @@ def image_facts(dockerfile: Dockerfile) -> ImageFacts | None:
 
 def _user(text: str, instruction: Instruction) -> ImageUser:
     name, _, group = text.partition(":")
-    gid = int(group) if _NUMERIC.match(group) else None
+    gid = digits_value(group, _ID_DIGITS)
     if "$" in name:
         return ImageUser("unknown", text, None, None, instruction)
-    if _NUMERIC.match(name):
-        uid = int(name)
+    if is_digits(name):
+        uid = digits_value(name, _ID_DIGITS)
+        if uid is None:  # beyond any id: the runtime refuses it
+            return ImageUser("unknown", text, None, None, instruction)
         return ImageUser("root" if uid == 0 else "numeric", text, uid, gid, instruction)
     if not name:
         return ImageUser("root", text, 0, gid, instruction)
@@ -125,8 +129,10 @@ def _ports(instruction: Instruction, values: dict[str, str | None]) -> Iterator[
         match = _PORT.match(substitute(item, values))
         if not match:
             continue  # an unresolved build argument
-        low = int(match.group(1))
-        high = int(match.group(2) or low)
+        low = digits_value(match.group(1), _ID_DIGITS)
+        high = digits_value(match.group(2), _ID_DIGITS) if match.group(2) else low
+        if low is None or high is None:
+            continue  # no port: docker build refuses it
         protocol = (match.group(3) or "tcp").upper()
         for number in range(low, min(high, low + MAX_RANGE - 1) + 1):
             yield ExposedPort(number, protocol, instruction)

@@ -15,9 +15,10 @@ not True and 1. A schema using any other assertion keyword is refused
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sized
 from typing import Any, Callable
+
+from kgen.model.patterns import Search, compile_search
 
 Check = Callable[[Any], bool]
 
@@ -82,8 +83,11 @@ class Compiler:
         *,
         prefixes: tuple[str, ...] | None = None,
         draft7: bool = False,
+        search: Callable[[str], Search] = compile_search,
     ) -> None:
         self.definitions = definitions
+        #: How a ``pattern`` is compiled: RE2 (linear time) unless the schema is kgen's own.
+        self.search = search
         self.refs: dict[str, Check] = {}
         self.keywords = {**_KEYWORDS, **(extra or {})}
         if prefixes is not None:
@@ -308,8 +312,8 @@ def _length(test: Callable[[int, int], bool], kind: type[Sized]) -> Callable[[Co
 
 
 def _pattern(compiler: Compiler, argument: Any, schema: Any) -> Check:
-    search = re.compile(argument).search  # jsonschema: re.search, anchored only where the pattern says
-    return lambda value: not isinstance(value, str) or search(value) is not None
+    search = compiler.search(argument)  # anchored only where the pattern says (as jsonschema)
+    return lambda value: not isinstance(value, str) or search(value)
 
 
 def _unique(compiler: Compiler, argument: Any, schema: Any) -> Check | None:

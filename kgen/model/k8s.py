@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Iterable, Iterator
 
 from kgen.load.yamlload import FieldPath
+from kgen.model.numbers import digits_value
 
 _TEMPLATE_SPEC: FieldPath = ("spec", "template", "spec")
 _REPLICAS: FieldPath = ("spec", "replicas")
@@ -122,7 +123,8 @@ def parse_field_path(text: str) -> FieldPath:
             if head:
                 parts.append(head)
             index, _, tail = rest.partition("]")
-            parts.append(int(index) if index.isdigit() else index)
+            number = digits_value(index, 18)
+            parts.append(number if number is not None else index)
             piece = tail
         if piece:
             parts.append(piece)

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 from kgen.errors import InternalError, KgenError
 from kgen.load.yamlload import FieldPath
 from kgen.model.fastschema import Check, Compiler, Unsupported
+from kgen.model.numbers import digits_value
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ def _schema_root() -> Path:
     if spec is None or spec.origin is None:
         raise InternalError("kubernetes-validate is not installed (kgen needs its schemas)")
     return Path(spec.origin).resolve().parent / "kubernetes-json-schema"
+
+
+#: Digits read in a version's major or minor number; a longer one is newer than any release.
+_VERSION_DIGITS = 9
 
 
 @lru_cache(maxsize=1)
@@ -61,10 +66,14 @@ def resolve_version(wanted: str, flag: str = "--kubernetes-version") -> str:
     the caller places the message itself, as a config file does).
     """
     said = f"{flag} " if flag else ""
-    match = re.match(r"^v?(\d+)\.(\d+)(?:\.\d+)?$", wanted.strip())
+    shown = wanted if len(wanted) <= 40 else f"{wanted[:30]}... ({len(wanted):,} characters)"
+    match = re.match(r"^v?([0-9]+)\.([0-9]+)(?:\.[0-9]+)?$", wanted.strip())
     if match is None:
-        raise KgenError(f"{said}{wanted!r} is not a version like 1.30")
-    target = (int(match[1]), int(match[2]))
+        raise KgenError(f"{said}{shown!r} is not a version like 1.30")
+    major, minor = digits_value(match[1], _VERSION_DIGITS), digits_value(match[2], _VERSION_DIGITS)
+    if major is None or minor is None:
+        raise KgenError(f"{said}{shown} is newer than the newest schemas shipped ({available_versions()[-1]})")
+    target = (major, minor)
     candidates = [v for v in available_versions() if _key(v) <= target]
     if not candidates:
         raise KgenError(
@@ -80,7 +89,10 @@ def resolve_version(wanted: str, flag: str = "--kubernetes-version") -> str:
 def release(version: str) -> tuple[int, int]:
     """A Kubernetes version (``1.30``, ``1.30.2``, ``v1.30``) as (major, minor), to compare as numbers."""
     major, minor = str(version).strip().lstrip("v").split(".")[:2]
-    return (int(major), int(minor))
+    numbers = digits_value(major, _VERSION_DIGITS), digits_value(minor, _VERSION_DIGITS)
+    if numbers[0] is None or numbers[1] is None:
+        raise ValueError(f"{version!r} is not a Kubernetes version")
+    return (numbers[0], numbers[1])
 
 
 _key = release

@@ -25,8 +25,21 @@ _QUANTITY = re.compile(
 )
 
 
+#: Significant digits kgen reads in a quantity's number. The API server keeps a quantity
+#: within int64 and nine decimal places ("numbers larger or more precise will be capped
+#: or rounded up"), so no meaningful quantity comes near; a longer one is refused by its
+#: length, before any conversion (Python converts long digit strings in quadratic time).
+MAX_QUANTITY_DIGITS = 64
+#: And at most this many before the point (``1e999`` written out is 1,000).
+_MAX_WHOLE_DIGITS = 1100
+
+
 class QuantityError(ValueError):
     """A value that is not a Kubernetes quantity."""
+
+
+class QuantityTooLong(QuantityError):
+    """A quantity whose number has more significant digits than kgen reads."""
 
 
 def parse_quantity(value: Any) -> Fraction:
@@ -48,7 +61,16 @@ def parse_quantity(value: Any) -> Fraction:
     match = _QUANTITY.match(value.strip())
     if match is None:
         raise QuantityError(f"{value!r} is not a quantity (like 500m, 1, 256Mi or 1Gi)")
-    number = Fraction(match["number"])
+    whole, _, fraction = match["number"].partition(".")
+    whole, fraction = whole.lstrip("0"), fraction.rstrip("0")
+    digits = (whole + fraction).rstrip("0") if not fraction else whole + fraction
+    if len(digits) > MAX_QUANTITY_DIGITS or len(whole) > _MAX_WHOLE_DIGITS:
+        raise QuantityTooLong(
+            f"a quantity of {len(whole) + len(fraction):,} digits: kgen reads at most {MAX_QUANTITY_DIGITS} "
+            f"significant ones (the API server caps a quantity at 2^63-1 and nine decimal places)"
+        )
+    zeros = len(whole) - len(digits) if not fraction else 0
+    number = Fraction(int(digits or "0") * 10**zeros, 10 ** len(fraction))
     if match["sign"] == "-":
         number = -number
     if match["binary"]:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from kgen.load.yamlload import FieldPath
+from kgen.model.patterns import trusted_search
 from kgen.resources import load_schema
 
 SCHEMA_FILE = "profile.schema.json"
@@ -45,7 +46,9 @@ def _holds() -> Callable[[Any], bool] | None:
 
     schema = load_schema(SCHEMA_FILE)
     try:
-        return Compiler(schema.get("definitions", {}), prefixes=("#/definitions/",), draft7=True).compile(schema)
+        return Compiler(
+            schema.get("definitions", {}), prefixes=("#/definitions/",), draft7=True, search=trusted_search
+        ).compile(schema)
     except Unsupported:
         return None
 

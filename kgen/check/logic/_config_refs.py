@@ -42,7 +42,7 @@ def pod_references(pod_spec: Mapping[str, Any], path: FieldPath, claim_templates
         yield from _env_references(ref.data, ref.path, ref.name)
     volumes = pod_spec.get("volumes")
     for index, volume in enumerate(volumes if isinstance(volumes, list) else ()):
-        if isinstance(volume, Mapping) and volume.get("name") not in claim_templates:
+        if isinstance(volume, Mapping) and not (isinstance(volume.get("name"), str) and volume["name"] in claim_templates):
             yield from _volume_references(volume, path + ("volumes", index))
     pull = pod_spec.get("imagePullSecrets")
     for index, item in enumerate(pull if isinstance(pull, list) else ()):

@@ -18,6 +18,7 @@ from typing import Any, Iterator, Mapping
 from kgen.check.dockerfiles import DockerfileProblem
 from kgen.check.logic._dockerfile import has_variable, mounts
 from kgen.load.dockerfile import Dockerfile, Instruction
+from kgen.model.numbers import digits_value, is_digits
 
 
 def check_dockerfile(dockerfile: Dockerfile, params: Mapping[str, Any]) -> Iterator[DockerfileProblem]:
@@ -41,8 +42,10 @@ def _problem(dockerfile: Dockerfile, instruction: Instruction, source: str) -> D
     where = f"{instruction.keyword} --from={source}" if instruction.keyword != "RUN" else f"RUN --mount from={source}"
     if has_variable(source):
         return None
-    if source.isdigit():
-        index = int(source)
+    if is_digits(source):
+        index = digits_value(source, 9)
+        if index is None:
+            return DockerfileProblem.at(instruction, f"{where[:80]}: there is no such stage (stages 0 to {len(dockerfile.stages) - 1})")
         if index == instruction.stage:
             return DockerfileProblem.at(instruction, f"{where} is the stage it is in: a stage cannot copy from itself")
         if index >= len(dockerfile.stages):

@@ -9,19 +9,19 @@ pin than any tag.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from collections.abc import Mapping
 from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.check.index import selector_matches
 from kgen.model.k8s import get_path, parse_image
+from kgen.model.patterns import Search, compile_search
 
 
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)  # checked to compile when the config was loaded (format: regex)
+def _fullmatch(pattern: str) -> Search:
+    """Whether the whole tag matches: RE2, linear in the tag (checked to compile when the config
+    was loaded: format: regex); ``$`` is the end of the text, as Python's fullmatch means."""
+    return compile_search(f"^(?:{pattern})$")
 
 
 def _pod_labels(target: Target) -> Mapping[str, Any]:
@@ -65,7 +65,7 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     if ref.tag is None and ref.digest is not None:
         return
     pattern = scheme["pattern"]
-    if ref.tag is not None and _compiled(pattern).fullmatch(ref.tag):
+    if ref.tag is not None and _fullmatch(pattern)(ref.tag):
         return
     what = "has no tag (so it means :latest)" if ref.tag is None else f"has the tag {ref.tag}"
     name = scheme.get("name") or f"schemes[{index}]"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from typing import Any, Iterator
 
 from kgen.check.index import ObjectEntry, min_replicas_of, replicas_of
 from kgen.check.api import Context, Target, Violation
+from kgen.model.numbers import percent as parse_percent
 
-_PERCENT = re.compile(r"^(\d+)%$")
 
 
 def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
@@ -70,5 +69,4 @@ def _min_available(value: Any, expected: int) -> int | None:
 
 
 def _percent(value: str) -> int | None:
-    match = _PERCENT.match(value.strip())
-    return int(match[1]) if match else None
+    return parse_percent(value.strip())

@@ -18,6 +18,7 @@ from kgen.check.api import Context, Target, Violation
 from kgen.check.pss import BASELINE, PRIVILEGED, RESTRICTED, Control, Problem, Version, evaluate, parse_version
 from kgen.check.logic._pss import pod_metadata
 from kgen.model.k8s import get_path
+from kgen.model.numbers import digits_value
 
 PREFIX = "pod-security.kubernetes.io/"
 _VERSION = re.compile(r"^v1\.(0|[1-9][0-9]*)$")
@@ -44,7 +45,8 @@ def _version(labels: Mapping[str, Any], mode: str, target: Version) -> tuple[Ver
     if match is None:
         note = "" if text == "latest" else f" ({mode}-version {text!r} is not latest or v1.<minor>, so it is latest)"
         return target, note
-    wanted = (1, int(match[1]))
+    minor = digits_value(match[1], 9)
+    wanted = (1, minor) if minor is not None else target
     return min(wanted, target), ""
 
 

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from kgen.check.api import Context, Target, Violation
 from kgen.model.k8s import get_path
+from kgen.model.numbers import digits_value
 
 PORT_START = "net.ipv4.ip_unprivileged_port_start"
 BIND_CAPABILITIES = frozenset({"NET_BIND_SERVICE", "CAP_NET_BIND_SERVICE", "ALL"})
@@ -103,5 +104,5 @@ def _port_start(pod: Mapping[str, Any]) -> int | None:
         if sysctl["name"].replace("/", ".") == PORT_START:
             value = sysctl.get("value")
             text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-            return int(text) if text.isdigit() else None
+            return digits_value(text)
     return None

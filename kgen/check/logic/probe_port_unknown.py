@@ -13,6 +13,8 @@ from typing import Any, Iterator
 
 from kgen.check.logic._probes import PROBES, probe
 from kgen.check.api import Context, Target, Violation
+from kgen.check.validation.formats import quoted
+from kgen.model.numbers import digits_value, is_digits
 
 TCP_ACTIONS = ("httpGet", "tcpSocket", "grpc")
 
@@ -68,10 +70,12 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
 
 def _judge(where: str, port: Any, ports: Ports) -> tuple[str, str | None] | None:
     """The message and severity (None: the rule's own, error) for a probe port, or None when it is fine."""
-    if isinstance(port, str) and port.isdigit():
+    if isinstance(port, str) and is_digits(port):
+        number = digits_value(port, 5)
+        fix = f"write the number {number}" if number is not None and 0 < number < 65536 else "write a number from 1 to 65535"
         return (
-            f'{where} port "{port}" is a string of digits, which the API server refuses (a port name '
-            f"needs a letter); write the number {int(port)}",
+            f"{where} port {quoted(port)} is a string of digits, which the API server refuses (a port name "
+            f"needs a letter); {fix}",
             None,
         )
     if isinstance(port, str):

@@ -17,6 +17,7 @@ from kgen.check.api import Context, ObjectEntry, Target, Violation
 from kgen.check.index import min_replicas_of, replicas_of
 from kgen.check.logic._workloads import version_at_least
 from kgen.load.yamlload import FieldPath
+from kgen.model.numbers import percent
 
 #: StatefulSet rollingUpdate.maxUnavailable: beta and on by default from this version (MaxUnavailableStatefulSet).
 STATEFULSET_MAX_UNAVAILABLE = (1, 35)
@@ -29,10 +30,11 @@ def scaled(value: Any, total: int, round_up: bool) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.endswith("%") and value[:-1].isdigit():
-        share = int(value[:-1]) * total / 100
-        return math.ceil(share) if round_up else math.floor(share)
-    return None
+    share = percent(value) if isinstance(value, str) else None
+    if share is None:
+        return None
+    count = share * total / 100
+    return math.ceil(count) if round_up else math.floor(count)
 
 
 def _is_zero(value: Any) -> bool:

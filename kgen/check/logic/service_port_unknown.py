@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.api import Context, ObjectEntry, Target, Violation
+from kgen.model.numbers import is_digits
 from kgen.check.logic._refs import names, protocol_of, service_ports, serving_ports
 from kgen.check.logic.service_selects_no_pods import selector_of
 
@@ -28,7 +29,7 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
         wanted = port.get(field)
         protocol = protocol_of(port)
         where = ("spec", "ports", index, field)
-        if isinstance(wanted, str) and not wanted.isdigit():  # digits only: refused as a port name
+        if isinstance(wanted, str) and not is_digits(wanted):  # digits only: refused as a port name
             yield from _named(wanted, protocol, port, pods, declared, where)
         elif isinstance(wanted, int) and not isinstance(wanted, bool):
             yield from _numbered(wanted, protocol, field, pods, declared, where)

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from kgen.model.numbers import atoi, digits_value
+
 _DESCRIPTORS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
 _EVERY = "@every "
 
@@ -38,7 +40,6 @@ _FIELDS = (
     _Bounds(0, 6, _DAYS),  # day of week
 )
 
-_GO_INT = re.compile(r"[+-]?[0-9]+\Z")  # what strconv.Atoi accepts
 _INT64_MAX = 2**63 - 1
 
 
@@ -122,15 +123,17 @@ def _int_or_name(text: str, names: dict[str, int]) -> int:
 
 
 def _int(text: str) -> int:
-    if not _GO_INT.match(text) or abs(int(text)) > _INT64_MAX:
-        raise CronError(f"failed to parse int from {text}")
-    number = int(text)
+    number = atoi(text)
+    if number is None:
+        raise CronError(f"failed to parse int from {text if len(text) <= 40 else text[:30] + '...'}")
     if number < 0:
         raise CronError(f"negative number ({number}) not allowed: {text}")
     return number
 
 
 _UNITS = {"ns": 1, "us": 10**3, "\u00b5s": 10**3, "\u03bcs": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
+#: Digits of a duration's fraction that can change its nanoseconds (Go ignores the rest).
+_FRACTION_DIGITS = 18
 _DURATION_PART = re.compile(r"([0-9]*)(?:\.([0-9]*))?([^0-9.]*)")
 
 
@@ -153,9 +156,13 @@ def parse_go_duration(text: str) -> int:
         if unit not in _UNITS:
             raise CronError(f'time: unknown unit "{unit}" in duration "{text}"')
         scale = _UNITS[unit]
-        total += int(whole or "0") * scale
+        number = digits_value(whole or "0")
+        if number is None:
+            raise CronError(f'time: invalid duration "{text}"')
+        total += number * scale
+        fraction = (fraction or "")[:_FRACTION_DIGITS]  # Go stops reading a fraction where it would overflow
         if fraction:
-            total += int(fraction) * scale // 10 ** len(fraction)
+            total += (digits_value(fraction, _FRACTION_DIGITS) or 0) * scale // 10 ** len(fraction)
         if total > _INT64_MAX:
             raise CronError(f'time: invalid duration "{text}"')
         rest = rest[part.end() :]

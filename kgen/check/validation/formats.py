@@ -147,5 +147,11 @@ def env_var_name(value: str, relaxed: bool) -> list[str]:
 
 
 def quoted(value: str) -> str:
-    """A value as the API server quotes it in its messages (Go's %q)."""
+    """A value as the API server quotes it in its messages (Go's %q); a long one is cut,
+    with its length said, so that a message stays a line."""
+    if len(value) > _QUOTED_MAX:
+        return json.dumps(value[: _QUOTED_MAX // 2], ensure_ascii=False) + f"... ({len(value):,} characters)"
     return json.dumps(value, ensure_ascii=False)
+
+
+_QUOTED_MAX = 200

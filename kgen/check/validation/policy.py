@@ -10,6 +10,7 @@ from kgen.check.api import Context, Target, Violation
 from kgen.check.validation import refused, validates
 from kgen.check.validation.formats import quoted as q
 from kgen.load.yamlload import FieldPath
+from kgen.model.numbers import percent
 
 _PERCENT = re.compile(r"[0-9]+%\Z")
 PERCENT_MSG = (
@@ -39,5 +40,5 @@ def int_or_percent(value: Any, at: FieldPath) -> Iterator[Violation]:
     elif isinstance(value, str):
         if not _PERCENT.match(value):
             yield refused(at, f"{q(value)}: {PERCENT_MSG}")
-        elif int(value[:-1]) > 100:
+        elif (percent(value) or 0) > 100:
             yield refused(at, f"{q(value)} must not be greater than 100%")
