@@ -94,7 +94,7 @@ class Cut:
             listed.extend(_per_object(group, self._fold))
         listed.extend(_note(file, ref, rule, severity, by, slot) for (file, ref, rule, severity, by), slot in self.notes.items())
         for (rule, severity, by), (slot, file) in self.over_run.items():
-            listed.append(_note(file, ObjectRef(), rule, severity, by, slot, run=True))
+            listed.append(_note(file, ObjectRef(), rule, severity, by, slot, run=self.per_run))
         return listed
 
 
@@ -126,12 +126,13 @@ def _per_object(group: list[Finding], fold: Callable[[Finding], None]) -> list[F
     return kept
 
 
-def _note(file: str, ref: ObjectRef, rule: str, severity: str, by: str, slot: list[int], run: bool = False) -> Finding:
+def _note(file: str, ref: ObjectRef, rule: str, severity: str, by: str, slot: list[int], run: int = 0) -> Finding:
+    """The note of one cut: per object, or (``run``: the run's bound) past the run's bound."""
     count, line, column = slot
     kind = "suppressed " if by else ""
     what = f"{count} more {kind}{rule} finding{'' if count == 1 else 's'}"
     if run:
-        message = f"{what} not shown: a run lists at most {MAX_PER_RUN:,} findings"
+        message = f"{what} not shown: a run lists at most {run:,} findings"
     else:
         about = f"on {ref.display()}" if ref.kind else f"in {file}"
         message = (

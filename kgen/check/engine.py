@@ -498,22 +498,22 @@ class FileChecker:
         targets = ObjectTargets.of(entry)
         context = self._alone
         object_rules, cross_rules = self.rules_for(targets)
-        # Past MAX_PER_RULE findings of a rule only counts are made (nothing inline suppresses these; the
-        # exemptions and the cut still see each count with its rule, severity and, when an exemption names
-        # containers, container).
-        counted: dict[tuple[str, str, str | None], list[Any]] = {}
-        count_only = not entry.suppressions
+        # Past MAX_PER_RULE findings of a rule only counts are made: the suppressions, the exemptions and the
+        # cut still see each count with its rule, severity, what suppressed it and, when an exemption names
+        # containers, its container.
+        counted: dict[tuple[str, str, str | None, str], list[Any]] = {}
+        lined = any(s.line for s in entry.suppressions)  # a kgen:ignore comment for one line: findings need lines
         for rule in object_rules:
             applied = False
             made = 0
             for target in targets.of_applying(rule.policy):  # rules_for chose the rules that apply
                 applied = True
-                if made >= MAX_PER_RULE and count_only and rule.logic is None:  # a yes or no is all a count needs
+                if made >= MAX_PER_RULE and not lined and rule.logic is None:  # a yes or no is all a count needs
                     if _schema_violated(rule, target):
                         self._count(counted, rule.id, entry, document, Violation("", ()), target)
                     continue
                 for violation in _violations(rule, target, context):
-                    if made >= MAX_PER_RULE and count_only and rule.id != API_REJECTED:
+                    if made >= MAX_PER_RULE and rule.id != API_REJECTED:
                         self._count(counted, rule.id, entry, document, violation, target)
                         continue
                     finding = self.stamp.finding(rule.id, entry, document, violation, target)
@@ -538,13 +538,16 @@ class FileChecker:
                 result.indexed.append(config_keys_only(entry))
             result.checked.append(entry.checked())
         return [
-            Finding(rule_id, severity, "", entry.source, line, column, entry.ref, container, more=count)
-            for (rule_id, severity, container), (count, line, column) in counted.items()
+            Finding(
+                rule_id, severity, "", entry.source, line, column, entry.ref, container,
+                suppressed=bool(by), suppressed_by=by, more=count,
+            )
+            for (rule_id, severity, container, by), (count, line, column) in counted.items()
         ]
 
     def _count(
         self,
-        counted: dict[tuple[str, str, str | None], list[Any]],
+        counted: dict[tuple[str, str, str | None, str], list[Any]],
         rule_id: str,
         entry: ObjectEntry,
         document: Document,
@@ -555,10 +558,16 @@ class FileChecker:
         container = None
         if self.by_container:
             container = target.container.name if target.container else violation.container
-        key = (rule_id, self.stamp.severity(rule_id, violation), container)
+        where: tuple[int, int] | None = None
+        by = ""
+        if entry.suppressions:  # as Stamper.finding decides it, at the finding's line when a suppression has one
+            if any(s.line for s in entry.suppressions):
+                where = document.position(entry.base + target.path + violation.path)
+            by = suppressed_by(entry.suppressions, rule_id, where[0] if where else 0)
+        key = (rule_id, self.stamp.severity(rule_id, violation), container, by)
         slot = counted.get(key)
         if slot is None:
-            counted[key] = [1, *document.position(entry.base + target.path + violation.path)]
+            counted[key] = [1, *(where or document.position(entry.base + target.path + violation.path))]
         else:
             slot[0] += 1
 

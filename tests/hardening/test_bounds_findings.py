@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.hardening.support import assert_bounded, run_kgen
 
 CONTAINERS = 10_000
@@ -111,3 +113,48 @@ def test_an_exemption_is_applied_before_the_cut(tmp_path: Path) -> None:
     assert data["summary"]["suppressed"] == exempted
     memory = [f for f in data["findings"] if f["rule"] == "memory-limits-missing" and not f["suppressed"]]
     assert sum(f["notShown"] or 1 for f in memory) == 2_000 - exempted
+
+
+def test_a_comment_for_one_line_suppresses_one_counted_finding(tmp_path: Path) -> None:
+    """A kgen:ignore comment above one container, far past what is listed: that finding is suppressed,
+    the others of its rule are still counted."""
+    lines = _deployment(2_000).splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "name: c1500," in line)
+    lines.insert(at, "      # kgen:ignore memory-limits-missing sized by the platform\n")
+    _write(tmp_path, "".join(lines))
+    run = run_kgen("check", "big.yaml", "--no-config", "-j", "1", "--format", "json", "--show-suppressed", cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    data = json.loads(run.out)
+    assert data["summary"]["suppressed"] == 1
+    memory = [f for f in data["findings"] if f["rule"] == "memory-limits-missing"]
+    assert sum(f["notShown"] or 1 for f in memory if not f["suppressed"]) == 1_999
+    [suppressed] = [f for f in memory if f["suppressed"]]
+    assert suppressed["line"] == at + 2 and suppressed["suppressedBy"].startswith(f"comment kgen:ignore at big.yaml:{at + 1}")
+
+
+@pytest.mark.parametrize("output_format", ["junit", "github", "gitlab"])
+def test_every_format_carries_the_note(tmp_path: Path, output_format: str) -> None:
+    _write(tmp_path, _deployment(2_000))
+    run = run_kgen("check", "big.yaml", "--no-config", "-j", "1", "--format", output_format, cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    assert "1991 more memory-limits-missing findings on Deployment/big not shown" in run.out
+    assert len(run.stdout) < 100_000
+
+
+
+def test_a_run_lists_at_most_its_bound_and_counts_the_rest() -> None:
+    """The run's bound (25,000; 5 here), past the per-object ones: one note per rule and severity."""
+    from kgen.check.cut import Cut
+    from kgen.check.result import Finding, ObjectRef
+
+    cut = Cut(per_run=5)
+    for pod in range(4):  # 4 pods, 2 findings each of two rules, one file each
+        ref = ObjectRef("v1", "Pod", "", f"p{pod}")
+        cut.take([Finding(rule, "warning", f"{rule} {pod}", f"f{pod}.yaml", 3, 1, ref) for rule in ("a-rule", "b-rule")])
+    listed = cut.finish()
+    notes = [f for f in listed if f.more]
+    assert len(listed) - len(notes) == 5
+    assert sorted((n.rule, n.more, n.file, n.line, n.message) for n in notes) == [
+        ("a-rule", 1, "f3.yaml", 3, "1 more a-rule finding not shown: a run lists at most 5 findings"),
+        ("b-rule", 2, "f2.yaml", 3, "2 more b-rule findings not shown: a run lists at most 5 findings"),
+    ]
