@@ -7,7 +7,7 @@ import binascii
 import hashlib
 from typing import Any, Iterable, Optional
 
-from kgen.diff.compare import RawChange, compare
+from kgen.diff.compare import Changes, RawChange, compare
 from kgen.diff.normalize import NamedList, Quantity, normalize
 from kgen.diff.objects import Side, SourceObject
 from kgen.diff.paths import ANY, Path, PatternPath, covers, segment_matches
@@ -71,8 +71,8 @@ def _diff_renamed(
     The new name is a new object, so a change an ``immutable: true`` old one forbids is allowed."""
     secret = _is_secret(key)
     raw = compare(normalize(before.data, key.group, ignores), normalize(after.data, key.group, ignores))
-    changes = tuple(_field_change(change, secret, _is_config_map(key)) for change in raw if change.path != ("metadata", "name"))
-    risks = assess(Pair(key, before.data, after.data, changes, trees=trees), ignores)
+    changes = tuple(_field_change(change, secret, _is_config_map(key)) for change in raw.kept if change.path != ("metadata", "name"))
+    risks = assess(Pair(key, before.data, after.data, changes + _hidden(raw), trees=trees), ignores)
     return ObjectDiff(
         key,
         CHANGED,
@@ -83,6 +83,7 @@ def _diff_renamed(
         changes=changes,
         risks=tuple(risk for risk in risks if risk.code != "immutable-field"),
         renamed_from=before.key.name,
+        more_changes=raw.more,
     )
 
 
@@ -112,9 +113,9 @@ def _diff_object(
             content=content,
         )
     raw = compare(normalize(before.data, key.group, ignores), normalize(after.data, key.group, ignores))
-    if not raw:
+    if not raw.kept:
         return None
-    changes = tuple(_field_change(change, secret, _is_config_map(key)) for change in raw)
+    changes = tuple(_field_change(change, secret, _is_config_map(key)) for change in raw.kept)
     return ObjectDiff(
         key,
         CHANGED,
@@ -123,8 +124,14 @@ def _diff_object(
         before.location,
         after.location,
         changes=changes,
-        risks=assess(Pair(key, before.data, after.data, changes, shape, trees), ignores),
+        risks=assess(Pair(key, before.data, after.data, changes + _hidden(raw), shape, trees), ignores),
+        more_changes=raw.more,
     )
+
+
+def _hidden(raw: Changes) -> tuple[FieldChange, ...]:
+    """The fields of the changes past the limit, for the risk notes (values are not needed there)."""
+    return tuple(FieldChange(path, CHANGED) for path in raw.hidden)
 
 
 def _is_secret(key: ObjectKey) -> bool:

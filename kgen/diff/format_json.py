@@ -10,6 +10,7 @@
                   # only when they apply:
                   "rename": {"old", "new"},            # a hash-suffixed ConfigMap/Secret paired by base name
                   "rolls": [{"group", "kind", "namespace", "name"}],  # workloads now pointing at the new name
+                  "moreChanges": N,                    # field changes past the limit per object, not listed
                   "rollout": {"workload", "action", "replicas", "hpaManaged", "strategy", "capacity",
                               "reason", "because", "explains"}}],
      "summary": {"changed", "added", "removed", "unchanged", "risks", "ignoredDocuments"}}
@@ -54,6 +55,8 @@ def _object(obj: ObjectDiff) -> dict[str, Any]:
         found["rename"] = {"old": obj.renamed_from, "new": obj.key.name}
     if obj.rolls:
         found["rolls"] = [key.as_dict() for key in obj.rolls]
+    if obj.more_changes:
+        found["moreChanges"] = obj.more_changes
     if obj.rollout is not None:
         found["rollout"] = _rollout(obj.rollout)
     return found

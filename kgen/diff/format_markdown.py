@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from kgen.diff.format_text import ROLLS, SIGNS, collapse, field_lines, rollout_lines, shown_changes
+from kgen.diff.format_text import ROLLS, SIGNS, collapse, field_lines, more_line, rollout_lines, shown_changes
 from kgen.diff.result import ADDED, REMOVED, DiffResult, FieldChange, ObjectDiff
 from kgen.diff.values import block, plural, summary
 
@@ -91,7 +91,7 @@ def _shared(shared: list[tuple[FieldChange, int]]) -> str:
 def _table(result: DiffResult) -> str:
     rows = ["| | Object | Changes | Risk notes |", "|---|---|---:|---:|"]
     for obj in result.objects:
-        changes = str(len(shown_changes(obj))) if obj.changes else obj.change
+        changes = str(len(shown_changes(obj)) + obj.more_changes) if obj.changes else obj.change
         risks = f"⚠️ {len(obj.risks)}" if obj.risks else "0"
         rows.append(f"| `{SIGNS[obj.change]}` | {_code(obj.title)} | {changes} | {risks} |")
     return "\n".join(rows) + "\n"
@@ -101,7 +101,9 @@ def _body_lines(obj: ObjectDiff) -> list[str]:
     """The lines of an object's collapsible block: its field changes, or its YAML."""
     if obj.change in (ADDED, REMOVED):
         return _content_lines(obj)
-    return [line for change in shown_changes(obj) for line in _diff_prefixed(field_lines(change))]
+    lines = [line for change in shown_changes(obj) for line in _diff_prefixed(field_lines(change))]
+    more = more_line(obj)
+    return lines + [f"  {more}"] if more is not None else lines
 
 
 def _section(obj: ObjectDiff, keep: int | None = None) -> str:
@@ -120,7 +122,7 @@ def _section(obj: ObjectDiff, keep: int | None = None) -> str:
         title = f"{obj.change} object"
         language = "yaml"
     else:
-        title = plural(len(shown), "field change")
+        title = plural(len(shown) + obj.more_changes, "field change")
         language = "diff"
     if keep is not None and keep < len(body):
         left = len(body) - keep

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from kgen.diff.compare import MAX_CHANGES
 from kgen.diff.result import ADDED, CHANGED, REDACTED, REMOVED, DiffResult, FieldChange, ObjectDiff
 from kgen.diff.values import block, inline, is_long, summary, text_diff
 from kgen.errors import Location
@@ -108,7 +109,20 @@ def object_lines(obj: ObjectDiff, style: Style = PLAIN, indent: str = "  ") -> l
     lines.extend(f"{indent}{ROLLS} {line}" for line in rollout_lines(obj))
     for change in shown_changes(obj):
         lines.extend(indent + line for line in field_lines(change, style))
+    more = more_line(obj)
+    if more is not None:
+        lines.append(indent + style.paint(style.dim, more))
     return lines
+
+
+def more_line(obj: ObjectDiff) -> str | None:
+    """``... and 3,120 more field changes (...)``: those past the limit per object, counted."""
+    if not obj.more_changes:
+        return None
+    return (
+        f"... and {obj.more_changes:,} more field {'change' if obj.more_changes == 1 else 'changes'} "
+        f"(at most {MAX_CHANGES:,} are listed per object)"
+    )
 
 
 def rollout_lines(obj: ObjectDiff) -> list[str]:

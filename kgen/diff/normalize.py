@@ -25,6 +25,7 @@ from fractions import Fraction
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Optional
 
+from kgen.diff.numbers import digits_value
 from kgen.diff.paths import ANY, DEEP, Item, PatternPath, Segment, condition, segment_matches
 from kgen.model.k8s import parse_image
 from kgen.model.quantity import QuantityError, parse_quantity
@@ -126,8 +127,11 @@ def _integer(value: Any) -> Any:
         return value
     if isinstance(value, int):
         return Quantity(value, Fraction(value))
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return Quantity(value, Fraction(int(value.strip())))
+    if isinstance(value, str):
+        text = value.strip()
+        number = digits_value(text[1:] if text.startswith("-") else text)
+        if number is not None:
+            return Quantity(value, Fraction(-number if text.startswith("-") else number))
     return value
 
 

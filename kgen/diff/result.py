@@ -142,6 +142,8 @@ class ObjectDiff:
     rollout: Rollout | None = None  # when its pod template changed
     #: Of a renamed object: the workloads whose pod templates now point at the new name.
     rolls: tuple[ObjectKey, ...] = ()
+    #: Field changes past the limit per object (kgen.diff.compare.MAX_CHANGES): counted, not listed.
+    more_changes: int = 0
 
     @property
     def title(self) -> str:

@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
+from kgen.diff.numbers import percent_value
 from kgen.diff.paths import Path
 from kgen.diff.risk_support import (
     Note,
@@ -136,8 +137,9 @@ def _scaled(value: Any, total: int, round_up: bool) -> Optional[int]:
     number = integer(value)
     if number is not None:
         return number
-    if isinstance(value, str) and value.endswith("%") and value[:-1].isdigit():
-        exact = int(value[:-1]) * total / 100
+    percent = percent_value(value)
+    if percent is not None:
+        exact = percent * total / 100
         return math.ceil(exact) if round_up else math.floor(exact)
     return None
 

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Iterable, Optional
 
+from kgen.diff.numbers import percent_value
 from kgen.diff.objects import Side
 from kgen.diff.paths import Item, Path
 from kgen.diff.renames import GENERATED_KINDS, Renames, base_name
@@ -210,8 +211,9 @@ def _scaled(value: Any, total: int, round_up: bool) -> Optional[int]:
     """An int-or-percent field as a pod count (intstr.GetScaledValueFromIntOrPercent); None when invalid."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value if value >= 0 else None
-    if isinstance(value, str) and value.endswith("%") and value[:-1].isdigit():
-        scaled, rest = divmod(int(value[:-1]) * total, 100)
+    percent = percent_value(value)
+    if percent is not None:
+        scaled, rest = divmod(percent * total, 100)
         return scaled + (1 if round_up and rest else 0)
     return None
 

@@ -77,9 +77,50 @@ def block(value: Any) -> list[str]:
     return lines
 
 
+#: Lines a side, between the texts' common first and last lines, up to which two texts are diffed
+#: line by line (the line diff takes up to quadratic time); past it the part is counted.
+MAX_DIFF_LINES = 2_000
+
+
 def text_diff(old: str, new: str) -> list[str]:
-    """A line diff of two multi-line strings (``@@`` hunks, two lines of context)."""
-    return list(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2))[2:]
+    """A line diff of two multi-line strings (``@@`` hunks, two lines of context); when the part
+    that differs is longer than ``MAX_DIFF_LINES`` a side, one line that counts it."""
+    old_lines, new_lines = _lines(old), _lines(new)
+    if len(old_lines) <= MAX_DIFF_LINES and len(new_lines) <= MAX_DIFF_LINES:
+        return list(difflib.unified_diff(old_lines, new_lines, lineterm="", n=2))[2:]
+    start, limit = 0, min(len(old_lines), len(new_lines))
+    while start < limit and old_lines[start] == new_lines[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old_lines[-1 - end] == new_lines[-1 - end]:
+        end += 1
+    removed, added = len(old_lines) - start - end, len(new_lines) - start - end
+    if removed <= MAX_DIFF_LINES and added <= MAX_DIFF_LINES:
+        first, last = max(0, start - 2), max(0, end - 2)  # with the two lines of context each side
+        middle = difflib.unified_diff(
+            old_lines[first : len(old_lines) - last], new_lines[first : len(new_lines) - last], lineterm="", n=2
+        )
+        return [_shifted(line, first) for line in list(middle)[2:]]
+    return [
+        f"@@ -{start + 1},{removed} +{start + 1},{added} @@ {removed:,} lines replaced by {added:,} "
+        f"(more than {MAX_DIFF_LINES:,} differ: too long to diff line by line)"
+    ]
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def _shifted(line: str, offset: int) -> str:
+    """A hunk header of a diff of lines from ``offset`` on, renumbered as lines of the whole text."""
+    match = _HUNK.match(line)
+    if match is None:
+        return line
+    old_start, old_rest, new_start, new_rest, tail = match.groups()
+    return f"@@ -{int(old_start) + offset}{old_rest or ''} +{int(new_start) + offset}{new_rest or ''} @@{tail}"
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@(.*)$")
 
 
 def plural(count: int, noun: str) -> str:

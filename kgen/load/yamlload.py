@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - pure-Python fallback
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 _RESOLVED: dict[str, str] = {}  # plain scalar text -> tag; bounded below
+_CONSTRUCTED: dict[tuple[str, str], tuple[bool, Any]] = {}  # (core tag, short text) -> construct's answer; bounded
 
 
 class _Loader(_BaseLoader):
@@ -81,7 +82,7 @@ class Limits:
     # 128 keeps them all well inside Python's stack (the deepest manifest in a
     # 700-file corpus of real projects nests 35 levels).
     max_depth: int = 128
-    max_nodes: int = 2_000_000  # expanded nodes per document (aliases counted each use)
+    max_nodes: int = 2_000_000  # expanded nodes (keys too) per document, aliases counted each use
     max_scalar_bytes: int = 8 * 1024 * 1024
     # What alias uses add to a document (nodes, and characters of long scalars)
     # may be at most this many times what it writes out, beyond a free allowance
@@ -437,6 +438,8 @@ class _Builder:
             assert isinstance(node, SequenceNode)
             value = self._sequence(node, depth)
         self.active.discard(ident)
+        if self.total > self.max_nodes:  # scalar items and keys are counted, not checked, one by one
+            raise self._too_big(node)
         self.done[ident] = (value, self.total - before, self.text - before_text)
         return value
 
@@ -450,13 +453,21 @@ class _Builder:
         value = node.value
         size = len(value)
         if size > _LONG:
+            if size > self.max_scalar:  # whatever its tag: a number, a key
+                raise self.error(node, f"scalar longer than {self.max_scalar} bytes")
             self._long_text(node, size)
         tag = node.tag
         if tag == _STR or tag not in _CORE_TAGS:
-            if size > self.max_scalar:
-                raise self.error(node, f"scalar longer than {self.max_scalar} bytes")
             return value  # text; timestamps, binary and custom tags stay text too
-        ok, data = construct(tag, value)
+        if size <= _LONG:
+            found = _CONSTRUCTED.get((tag, value))
+            if found is None:
+                found = construct(tag, value)
+                if len(_CONSTRUCTED) < 50_000:
+                    _CONSTRUCTED[(tag, value)] = found
+            ok, data = found
+        else:
+            ok, data = construct(tag, value)
         if not ok:
             # the value is not repeated: it may be a secret, and the position names it
             raise self.error(node, f"cannot read this value as {tag.rsplit(':', 1)[-1]} (its explicit tag)")
@@ -483,6 +494,7 @@ class _Builder:
         dropped: set[str] = set()  # keys whose null value was left out (still duplicates if repeated)
         depth += 1
         keep_nulls = self.keep_nulls
+        self.total += len(node.value)  # the keys: nodes as values are
         for key_node, value_node in node.value:
             tag = key_node.tag
             if tag == _MERGE:
@@ -528,7 +540,7 @@ class _Builder:
                         raise self.error(source, "a merge key (<<) needs a mapping or a list of mappings")
                     result.update(merged)
                 continue
-            key = self.key(key_node)
+            key = self.key(key_node)  # counted as a node by _mapping
             if key in own:
                 raise self._duplicate(node, key_node)
             own.add(key)
