@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 from kgen.diff.format_text import ROLLS, SIGNS, collapse, field_lines, more_line, rollout_lines, shown_changes
 from kgen.diff.result import ADDED, REMOVED, DiffResult, FieldChange, ObjectDiff
@@ -157,12 +158,42 @@ def _diff_prefixed(lines: list[str]) -> list[str]:
     return [head] + lines[1:]
 
 
+#: Nodes of an added or removed object up to which its YAML is made whole (and its lines counted).
+_WHOLE_CONTENT_NODES = 20_000
+
+
 def _content_lines(obj: ObjectDiff) -> list[str]:
-    lines = block(obj.content)
+    budget = [_WHOLE_CONTENT_NODES]
+    content = _pruned(obj.content, budget)
+    if budget[0] < 0:  # a larger object: only the YAML of its first nodes is made, for the lines shown
+        lines = block(_pruned(obj.content, [10 * MAX_CONTENT_LINES]))[:MAX_CONTENT_LINES]
+        return lines + [f"# ... the rest left out (more than {_WHOLE_CONTENT_NODES:,} fields and items)"]
+    lines = block(content)
     if len(lines) > MAX_CONTENT_LINES:
         hidden = len(lines) - MAX_CONTENT_LINES
         lines = lines[:MAX_CONTENT_LINES] + [f"# ... {plural(hidden, 'more line')}"]
     return lines
+
+
+def _pruned(value: Any, budget: list[int]) -> Any:
+    """``value`` with only its first ``budget[0]`` nodes, in document order (the budget left is
+    negative when some were left out); its YAML starts with the lines of the whole value's."""
+    budget[0] -= 1
+    if isinstance(value, dict):
+        kept: dict[Any, Any] = {}
+        for key, item in value.items():
+            if budget[0] < 0:
+                break
+            kept[key] = _pruned(item, budget)
+        return kept
+    if isinstance(value, list):
+        items: list[Any] = []
+        for item in value:
+            if budget[0] < 0:
+                break
+            items.append(_pruned(item, budget))
+        return items
+    return value
 
 
 def _fence(lines: list[str]) -> str:

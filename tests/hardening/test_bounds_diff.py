@@ -185,3 +185,15 @@ def test_digit_strings_of_any_length_are_read_safely(tmp_path: Path, values: dic
     run = run_kgen("diff", "plain.yaml", "odd.yaml", "--format", "json", cwd=tmp_path)
     replicas = next(c for o in json.loads(run.stdout)["objects"] for c in o["changes"] if c["path"] == "spec.replicas")
     assert replicas["old"] == 3 and replicas["new"] == values["replicas"].strip('"')  # compared as written
+
+
+def test_a_large_added_object_in_markdown_makes_only_the_yaml_it_shows(tmp_path: Path) -> None:
+    """300,000 items added: the block shows the first 200 lines, without dumping them all."""
+    _list_map(tmp_path / "new.yaml", "1", 300_000)
+    (tmp_path / "old.yaml").write_text("", encoding="utf-8")
+    run = run_kgen("diff", "old.yaml", "new.yaml", "--format", "markdown", cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    assert "# ... the rest left out (more than 20,000 fields and items)" in run.out
+    # 200 lines: apiVersion, kind, metadata, its name, data, x, then 194 items
+    assert run.out.splitlines().count("  - 1") == 194 and "data:\n  x:\n  - 1\n" in run.out
+    assert_bounded(run, "diff", cpu=5.0, mib=200)
