@@ -2,7 +2,7 @@
 
 Data flows one way: ``objects`` (texts -> objects keyed by group, kind,
 namespace, name) -> ``normalize`` (canonical trees) -> ``compare`` (field
-changes, via deepdiff) -> ``risks`` (risk notes) -> ``engine`` (DiffResult)
+changes, a linear walk) -> ``risks`` (risk notes) -> ``engine`` (DiffResult)
 -> ``format_text`` / ``format_markdown`` / ``format_json``. ``api`` is the
 entry point for the CLI and for ``kgen render --check``.
 """

@@ -48,7 +48,7 @@ class Quantity:
 class NamedList(dict[str, Any]):
     """A list of named items, held as label -> item so that order is not a change.
 
-    A dict subclass, so ``==`` and deepdiff compare it as a mapping; the type
+    A dict subclass, so ``==`` and ``compare`` take it for a mapping; the type
     says that its keys read as ``[label]`` in paths.
     """
 
