@@ -576,12 +576,21 @@ def load_text(
     if text.startswith("\ufeff"):
         text = text[1:]
     line_map = LineMap.of(text)
+    oversized = _oversized_document(text, limits.max_nodes)
     loader = _Loader(text)
     index = 0
+    ordinal = -1  # of the document in the stream, empty ones counted
     try:
         while True:
             try:
                 if not loader.check_node():
+                    return
+                ordinal += 1
+                if oversized is not None and ordinal == oversized[0]:
+                    yield LoadError(
+                        f"document has more than {limits.max_nodes} nodes; refusing to load it and the rest of the file",
+                        Location(source, *_at(oversized[1], line_map)),
+                    )
                     return
                 node = loader.get_node()
             except yaml.MarkedYAMLError as exc:
@@ -615,6 +624,46 @@ def load_text(
             index += 1
     finally:
         loader.dispose()
+
+
+#: Every node of a document starts at the start of the stream or after one of these; each
+#: adds at most two nodes (a key and its value, a collection and its first item).
+_NODE_STARTS = (",", ":", "-", "?", "[", "{", "\n", "\r", "\x85", "\u2028", "\u2029")
+
+
+def _oversized_document(text: str, max_nodes: int) -> tuple[int, Any] | None:
+    """(ordinal, mark) of the first document with more than ``max_nodes`` nodes written, else None.
+
+    libyaml composes a whole document - some 300 bytes a node - before kgen sees any of it, so a
+    10 MB flat list of 5,000,000 items would take 1.5 GB before it could be refused. A text that
+    cannot hold that many nodes (counted from the characters nodes start after, in a few fast
+    passes) is composed at once; any other is first walked as parser events, which are counted
+    and dropped, so memory stays flat and the walk stops at the first document past the limit.
+    """
+    if 2 * (sum(text.count(start) for start in _NODE_STARTS) + 1) <= max_nodes:
+        return None
+    parser = _Loader(text)
+    ordinal, count, start = -1, 0, None
+    try:
+        while parser.check_event():
+            event: Any = parser.get_event()
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
+                ordinal, count, start = ordinal + 1, 0, None
+            elif kind in _NODE_EVENTS:
+                if start is None:
+                    start = event.start_mark  # where the document's content starts: the finding's place
+                count += 1
+                if count > max_nodes:
+                    return ordinal, start
+    except (yaml.YAMLError, RecursionError):
+        return None  # composing it says what is wrong, where
+    finally:
+        parser.dispose()
+    return None
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
 
 
 def load_document_at(

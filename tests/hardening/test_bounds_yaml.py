@@ -90,3 +90,20 @@ def test_a_flat_list_past_the_node_limit_is_refused() -> None:
     """Scalar items are counted as they are built: a list of them cannot escape the node limit."""
     (refused,) = load_text("x: [" + ",".join(["1"] * 3_000) + "]\n", "flat.yaml", Limits(max_nodes=2_500))
     assert isinstance(refused, LoadError) and "more than 2500 nodes" in refused.message
+
+
+def test_a_ten_megabyte_flat_list_is_refused_before_it_is_composed(tmp_path: Path) -> None:
+    """libyaml composes a whole document (some 300 bytes a node) before kgen can count it: a
+    9.8 MB list of 2,450,000 items took 1.5 GB. Its events are counted first, and dropped."""
+    manifest = tmp_path / "flat.yaml"
+    manifest.write_text(HEAD + "data: {a: b}\n---\nx:\n" + "- a\n" * 2_450_000, encoding="utf-8")
+    assert manifest.stat().st_size < 10_000_000
+    check = run_kgen("check", str(manifest), "--no-config", "-f", "json", "-j", "1", cwd=tmp_path)
+    assert check.code == 1, check.stderr
+    (finding,) = json.loads(check.stdout)["findings"]  # the ConfigMap before it is checked
+    assert finding["rule"] == "yaml-invalid" and (finding["line"], finding["column"]) == (6, 1)
+    assert "document has more than 2000000 nodes" in finding["message"]
+    assert_bounded(check, "check", cpu=40.0, mib=200)
+    diff = run_kgen("diff", str(manifest), str(manifest), cwd=tmp_path)
+    assert diff.code == 2 and "flat.yaml:6:1: document has more than 2000000 nodes" in diff.stderr, diff.stderr
+    assert_bounded(diff, "diff", cpu=40.0, mib=200)
