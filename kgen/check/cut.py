@@ -48,11 +48,16 @@ class Cut:
         self.listed = {False: 0, True: 0}  # findings kept, active and suppressed
         self.notes: dict[_NoteKey, list[int]] = {}  # -> [count, line, column] of the first not listed
         self.over_run: dict[_RunKey, tuple[list[int], str]] = {}  # -> ([count, line, column], file) past the run's bound
+        self._open: tuple[_ObjectKey, _Counts] | None = None  # the object taken last, and what it has listed
 
-    def take(self, findings: Iterable[Finding]) -> None:
-        """Findings (and notes) of whole objects: cut per object, then against the run's bound."""
-        for group in _by_object(findings).values():
-            for finding in _per_object(group, self._fold):
+    def take(self, findings: Iterable[Finding], go_on: bool = False) -> None:
+        """Findings (and notes) of whole objects: cut per object, then against the run's bound. With
+        ``go_on`` the object taken last goes on where it stopped (a file's findings about itself, taken
+        in parts, in order); otherwise what an object lists in parts is cut again, in order, by `finish`."""
+        for key, group in _by_object(findings).items():
+            if not go_on or self._open is None or self._open[0] != key:
+                self._open = (key, _Counts())
+            for finding in _per_object(group, self._fold, self._open[1]):
                 self._keep(finding)
 
     def _keep(self, finding: Finding) -> None:
@@ -91,7 +96,7 @@ class Cut:
         kept, self.kept = self.kept, []
         listed: list[Finding] = []
         for group in _by_object(kept).values():
-            listed.extend(_per_object(group, self._fold))
+            listed.extend(_per_object(group, self._fold, _Counts()))
         listed.extend(_note(file, ref, rule, severity, by, slot) for (file, ref, rule, severity, by), slot in self.notes.items())
         for (rule, severity, by), (slot, file) in self.over_run.items():
             listed.append(_note(file, ObjectRef(), rule, severity, by, slot, run=self.per_run))
@@ -105,12 +110,19 @@ def _by_object(findings: Iterable[Finding]) -> dict[_ObjectKey, list[Finding]]:
     return groups
 
 
-def _per_object(group: list[Finding], fold: Callable[[Finding], None]) -> list[Finding]:
+class _Counts:
+    """What one object has listed: per rule, and in all (active and suppressed apart)."""
+
+    def __init__(self) -> None:
+        self.per_rule: dict[tuple[str, bool], int] = {}
+        self.per_object = {False: 0, True: 0}
+
+
+def _per_object(group: list[Finding], fold: Callable[[Finding], None], counts: _Counts) -> list[Finding]:
     """The findings of one object it lists (in order); the rest, and notes, folded."""
     group.sort(key=Finding.sort_key)
     kept: list[Finding] = []
-    per_rule: dict[tuple[str, bool], int] = {}
-    per_object = {False: 0, True: 0}
+    per_rule, per_object = counts.per_rule, counts.per_object
     for finding in group:
         if finding.more:
             fold(finding)

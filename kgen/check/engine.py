@@ -375,13 +375,13 @@ class FileChecker:
         result.used = self.exempter.used
         return result
 
-    def _settle(self, result: FileResult, start: int, unlisted: Iterable[Finding] = ()) -> None:
+    def _settle(self, result: FileResult, start: int, unlisted: Iterable[Finding] = (), go_on: bool = False) -> None:
         """The findings from ``start`` on (and those made only as counts) exempted and taken by the cut."""
         made = result.findings[start:]
         del result.findings[start:]
         made.extend(unlisted)
         if made:
-            self.cut.take(self.exempter.apply(made))
+            self.cut.take(self.exempter.apply(made), go_on)
 
     def _check(self, source: Source) -> FileResult:
         result = FileResult()
@@ -433,8 +433,12 @@ class FileChecker:
         return result
 
     def _comment_problems(self, comments: list[IgnoreComment], source: str, result: FileResult) -> None:
-        """A kgen:ignore comment that names an unknown rule, or no rule or no reason: said at the comment."""
+        """A kgen:ignore comment that names an unknown rule, or no rule or no reason: said at the comment
+        (taken by the cut a thousand at a time: a file of comments is never held as findings whole)."""
+        start = len(result.findings)
         for comment in comments:
+            if len(result.findings) - start >= 1_000:
+                self._settle(result, start, go_on=True)
             if not comment.rules or not comment.reason:
                 missing = "names no rule" if not comment.rules else "gives no reason"
                 message = (

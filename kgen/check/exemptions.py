@@ -222,6 +222,7 @@ def ignore_comments(text: str) -> list[IgnoreComment]:
         return []
     lines = editor_lines(text)
     found: list[IgnoreComment] = []
+    after = _NextLines(lines)
     for number, line in enumerate(lines, start=1):
         match = _COMMENT.fullmatch(line)
         if match is None:
@@ -241,16 +242,24 @@ def ignore_comments(text: str) -> list[IgnoreComment]:
                 rules.append((part, names_at + offset + 1))
             offset += len(part) + 1
         reason = " ".join(rest[listed.end() :].split())
-        found.append(IgnoreComment(number, line.index("#") + 1, tuple(rules), reason, _next_line(lines, number)))
+        found.append(IgnoreComment(number, line.index("#") + 1, tuple(rules), reason, after.line(number)))
     return found
 
 
-def _next_line(lines: list[str], number: int) -> int:
-    """The 1-based number of the first line after ``number`` that is not a comment; 0 when none."""
-    for index in range(number, len(lines)):
-        if not lines[index].lstrip().startswith("#"):
-            return index + 1
-    return 0
+class _NextLines:
+    """The first line after a given one that is not a comment, asked in increasing order: each line is
+    looked at once however many comments precede it (a file of comments costs linear time)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.scan = 0  # no line before this index, from the last asked on, is anything but a comment
+
+    def line(self, number: int) -> int:
+        """The 1-based number of the first line after ``number`` that is not a comment; 0 when none."""
+        self.scan = max(self.scan, number)
+        while self.scan < len(self.lines) and self.lines[self.scan].lstrip().startswith("#"):
+            self.scan += 1
+        return self.scan + 1 if self.scan < len(self.lines) else 0
 
 
 @dataclass(frozen=True)

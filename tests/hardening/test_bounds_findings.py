@@ -158,3 +158,18 @@ def test_a_run_lists_at_most_its_bound_and_counts_the_rest() -> None:
         ("a-rule", 1, "f3.yaml", 3, "1 more a-rule finding not shown: a run lists at most 5 findings"),
         ("b-rule", 2, "f2.yaml", 3, "2 more b-rule findings not shown: a run lists at most 5 findings"),
     ]
+
+
+def test_a_file_of_ignore_comments_costs_linear_time_and_lists_a_bounded_report(tmp_path: Path) -> None:
+    """50,000 `# kgen:ignore` lines with no rule before one object: each looked at once (each comment used to
+    scan all the comments after it for the line it is about), 20 listed and the rest counted."""
+    text = "# kgen:ignore\n" * 50_000 + "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n"
+    (tmp_path / "cm.yaml").write_text(text, encoding="utf-8")
+    run = run_kgen("check", "cm.yaml", "--no-config", "-j", "1", "--format", "json", cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    assert_bounded(run, "check", cpu=5, mib=100)
+    data = json.loads(run.out)
+    assert data["summary"]["bySeverity"]["warning"] == 50_000
+    [note] = [f for f in data["findings"] if f["notShown"]]
+    assert (note["rule"], note["line"], note["notShown"]) == ("ignore-comment-invalid", 21, 50_000 - 20)
+    assert note["message"].startswith("49980 more ignore-comment-invalid findings in cm.yaml not shown")
