@@ -520,7 +520,7 @@ def _with_controller_labels(entry: ObjectEntry, selector: Any) -> Mapping[str, A
             wanted.append((key, [str(value)]))
     expressions = selector.get("matchExpressions")
     for expression in expressions if isinstance(expressions, list) else ():
-        if isinstance(expression, Mapping) and expression.get("key") in CONTROLLER_LABELS:
+        if isinstance(expression, Mapping) and isinstance(expression.get("key"), str) and expression["key"] in CONTROLLER_LABELS:
             values = expression.get("values")
             wanted.append((expression["key"], [str(v) for v in values] if isinstance(values, list) else []))
     if not wanted:

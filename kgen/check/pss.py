@@ -229,11 +229,11 @@ def _added(pod: Pod) -> Iterator[tuple[ContainerRef, int, Any]]:
 def capabilities_baseline(pod: Pod) -> Iterator[Problem]:
     """Only the runtime's default capabilities may be added; names are compared exactly, as written."""
     for c, index, value in _added(pod):
+        if not isinstance(value, str):
+            continue  # not a name: schema-invalid says so
         if value in DEFAULT_CAPABILITIES:
             continue
         path = _sc(c, "capabilities", "add", index)
-        if not isinstance(value, str):
-            continue  # not a name: schema-invalid says so
         name = capability_name(value)
         if name in DEFAULT_CAPABILITIES:
             yield Problem(

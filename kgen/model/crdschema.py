@@ -626,7 +626,8 @@ def definition_of(data: Mapping[str, Any], origin: str) -> Definition | None:
     metadata = data.get("metadata")
     name = metadata.get("name") if isinstance(metadata, dict) else None
     definition = Definition(name if isinstance(name, str) else f"{kind}.{group}", group, kind, origin, data)
-    for index, version in enumerate(spec.get("versions") or ()):
+    versions = spec.get("versions") if isinstance(spec, dict) else None
+    for index, version in enumerate(versions if isinstance(versions, list) else ()):
         if isinstance(version, dict) and isinstance(version.get("name"), str):
             definition.versions.setdefault(version["name"], (index, version))
     return definition

@@ -267,6 +267,10 @@ HOSTILE_FIELDS = [
     ("clusterRoleSelectors: [{matchLabels: {agg: \"true\"}}]", "clusterRoleSelectors: 7"),
     ("rules: [{apiGroups: [\"\"], resources: [secrets], verbs: [get]}]", "rules: [{apiGroups: 7, resources: {a: b}, verbs: [[get]]}]"),
     ("data: {k: v}", "data: {k: [v]}"),
+    ("topologyKey: zone", "topologyKey: [zone]"),
+    ("        image: ghcr.io/acme/web:1.0\n", "        image: ghcr.io/acme/web:1.0\n        ports: 7\n"),
+    ("labelSelector: {matchLabels: {app: web}}", "labelSelector: {matchExpressions: [{key: [job-name], operator: In}]}"),
+    ("      containers:\n      - name: c\n", "      containers:\n      - name: c\n        securityContext: {capabilities: {add: [[NET_ADMIN]]}}\n"),
     ("metadata: {name: cfg, namespace: shop}", "metadata: {name: [cfg], namespace: {a: b}}"),
     ("metadata: {name: sa, namespace: shop}", "metadata: {name: {a: b}, namespace: [shop]}"),
 ]
@@ -441,3 +445,14 @@ def test_a_regex_parameter_in_the_config_is_matched_in_linear_time(tmp_path: Pat
     refused = run_kgen("check", "m.yaml", cwd=tmp_path)
     assert refused.code == 2 and refused.stderr.startswith("kgen: .kgen.yaml:5:"), refused.stderr
     assert "rules.image-tag-scheme.params.schemes[0].pattern" in refused.stderr
+
+
+def test_a_version_parameter_with_a_huge_number_is_refused_at_load(tmp_path: Path) -> None:
+    (tmp_path / ".kgen.yaml").write_text(
+        f"rules:\n  api-deprecated:\n    params:\n      apis: [{{apiVersion: acme.io/v1, deprecatedIn: '1.{DIGITS}'}}]\n"
+    )
+    (tmp_path / "m.yaml").write_text("apiVersion: acme.io/v1\nkind: Widget\nmetadata: {name: w}\n")
+    run = run_kgen("check", "m.yaml", "-j", "1", cwd=tmp_path)
+    assert (run.code, run.out) == (2, ""), run.stderr
+    assert run.stderr.startswith("kgen: .kgen.yaml:4:") and "rules.api-deprecated.params.apis[0].deprecatedIn" in run.stderr
+    assert len(run.stderr) < 400

@@ -169,7 +169,7 @@ def _labels(entry: ObjectEntry) -> Mapping[str, Any]:
 def _aggregates(aggregate: ObjectEntry, labels: Mapping[str, Any]) -> bool:
     rule = aggregate.data.get("aggregationRule")
     selectors = rule.get("clusterRoleSelectors") if isinstance(rule, Mapping) else None
-    return any(selector_matches(s, labels, empty_matches_all=True) for s in selectors or () if isinstance(s, Mapping))
+    return any(selector_matches(s, labels, empty_matches_all=True) for s in (selectors if isinstance(selectors, list) else ()) if isinstance(s, Mapping))
 
 
 def words(items: list[str]) -> str:

@@ -77,7 +77,8 @@ def serving_ports(entry: ObjectEntry) -> Iterator[Mapping[str, Any]]:
     spec = get_path(entry.data, path)
     refs = list(containers(spec, path))
     for ref in sorted((r for r in refs if r.long_running), key=lambda r: r.section != "containers"):
-        for port in ref.data.get("ports") or ():
+        ports = ref.data.get("ports")
+        for port in ports if isinstance(ports, list) else ():
             if isinstance(port, Mapping):
                 yield port
 

@@ -42,7 +42,7 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
 def _spread(pod_spec: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
     constraints = pod_spec.get("topologySpreadConstraints")
     return isinstance(constraints, list) and any(
-        isinstance(c, Mapping) and c.get("topologyKey") in SPREAD_KEYS and selects_own_pods(c.get("labelSelector"), labels)
+        isinstance(c, Mapping) and isinstance(c.get("topologyKey"), str) and c["topologyKey"] in SPREAD_KEYS and selects_own_pods(c.get("labelSelector"), labels)
         for c in constraints
     )
 
@@ -61,7 +61,7 @@ def _anti_affine(pod_spec: Mapping[str, Any], labels: Mapping[str, Any], namespa
 
 def _term_spreads(term: Any, labels: Mapping[str, Any], namespace: str) -> bool:
     """A term keeps this workload's own pods apart: a spreading key, its pods selected, in its namespace."""
-    if not isinstance(term, Mapping) or term.get("topologyKey") not in SPREAD_KEYS:
+    if not isinstance(term, Mapping) or not isinstance(term.get("topologyKey"), str) or term["topologyKey"] not in SPREAD_KEYS:
         return False
     if not selects_own_pods(term.get("labelSelector"), labels):
         return False
