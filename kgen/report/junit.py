@@ -10,6 +10,9 @@ the fix. Findings below the threshold, and suppressed ones with
 so the test view agrees with the exit code. Findings that belong to no checked
 object and rule (a file that did not parse) form their own testcase per file,
 object and rule, named the same way, or just ``rule-id`` without an object.
+At most ``MAX_PASSING`` (25,000) passing testcases are listed in a run; a suite's
+``tests`` still counts all of its testcases, and its ``<system-out>`` says how many
+passing ones are not listed.
 
 No ``time`` or ``timestamp`` attributes: the output depends only on the result.
 Characters XML cannot carry (control characters) are written escaped (``\\x1b``).
@@ -27,6 +30,9 @@ from kgen.report.base import ReportOptions
 from kgen.report.common import escape_unsafe, is_failure, location, visible
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+#: Passing test cases listed in a run (one per object and rule: a tree of 100,000 objects would have
+#: millions); the rest are counted in their suite's ``tests`` and said in its ``<system-out>``.
+MAX_PASSING = 25_000
 
 
 @dataclass
@@ -45,31 +51,42 @@ class _Case:
 
 def report(result: CheckResult, options: ReportOptions) -> str:
     suites: dict[str, list[_Case]] = defaultdict(list)
-    for case in _cases(result, options):
+    unlisted: dict[str, int] = {}
+    for case in _cases(result, options, unlisted):
         suites[case.file].append(case)
+    for file in unlisted:
+        suites.setdefault(file, [])
     root = ET.Element("testsuites", {"name": "kgen"})
-    root.extend(_suite(file, suites[file], result.fail_on) for file in sorted(suites))
+    root.extend(_suite(file, suites[file], result.fail_on, unlisted.get(file, 0)) for file in sorted(suites))
     _set_counts(root, sum(_int(s, "tests") for s in root), sum(_int(s, "failures") for s in root))
     ET.indent(root)
     return DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _cases(result: CheckResult, options: ReportOptions) -> list[_Case]:
-    """Testcases for every checked object and rule, then for the leftover findings."""
-    cases = {
-        (number, rule): _Case(checked.file, checked.object, rule, checked.line)
-        for number, checked in enumerate(result.objects)
-        for rule in checked.rules
-    }
+def _cases(result: CheckResult, options: ReportOptions, unlisted: dict[str, int]) -> list[_Case]:
+    """Testcases for every checked object and rule that has findings, then for the leftover findings,
+    and for the passing ones up to MAX_PASSING in all (the rest counted per file in ``unlisted``)."""
     owners = _Owners(result.objects)
+    found: dict[tuple[int, str], list[Finding]] = {}
     leftovers: dict[tuple[str, ObjectRef, str], _Case] = {}
     for finding in visible(result, options):
-        case = cases.get((owners.of(finding), finding.rule))
-        if case is None:
-            key = (finding.file, finding.object, finding.rule)
-            case = leftovers.setdefault(key, _Case(finding.file, finding.object, finding.rule, finding.line))
-        case.findings.append(finding)
-    return sorted([*cases.values(), *leftovers.values()], key=lambda c: (c.file, c.line, c.name))
+        number = owners.of(finding)
+        if number >= 0 and finding.rule in result.objects[number].rules:
+            found.setdefault((number, finding.rule), []).append(finding)
+            continue
+        key = (finding.file, finding.object, finding.rule)
+        leftovers.setdefault(key, _Case(finding.file, finding.object, finding.rule, finding.line)).findings.append(finding)
+    cases = list(leftovers.values())
+    passing = 0
+    for number, checked in enumerate(result.objects):
+        for rule in checked.rules:
+            findings = found.get((number, rule))
+            if findings is None and passing >= MAX_PASSING:
+                unlisted[checked.file] = unlisted.get(checked.file, 0) + 1
+                continue
+            passing += findings is None
+            cases.append(_Case(checked.file, checked.object, rule, checked.line, findings or []))
+    return sorted(cases, key=lambda c: (c.file, c.line, c.name))
 
 
 class _Owners:
@@ -91,10 +108,13 @@ class _Owners:
         return candidates[0] if candidates else -1
 
 
-def _suite(file: str, cases: list[_Case], fail_on: str) -> ET.Element:
+def _suite(file: str, cases: list[_Case], fail_on: str, unlisted: int = 0) -> ET.Element:
     suite = ET.Element("testsuite", {"name": escape_unsafe(file)})
     suite.extend(_testcase(case, fail_on) for case in cases)
-    _set_counts(suite, len(cases), sum(1 for testcase in suite if testcase.find("failure") is not None))
+    _set_counts(suite, len(cases) + unlisted, sum(1 for testcase in suite if testcase.find("failure") is not None))
+    if unlisted:
+        text = f"{unlisted} more passing test cases not listed: a run lists at most {MAX_PASSING:,} passing test cases"
+        ET.SubElement(suite, "system-out").text = text
     return suite
 
 

@@ -173,3 +173,23 @@ def test_a_file_of_ignore_comments_costs_linear_time_and_lists_a_bounded_report(
     [note] = [f for f in data["findings"] if f["notShown"]]
     assert (note["rule"], note["line"], note["notShown"]) == ("ignore-comment-invalid", 21, 50_000 - 20)
     assert note["message"].startswith("49980 more ignore-comment-invalid findings in cm.yaml not shown")
+
+
+def test_junit_lists_a_bounded_number_of_passing_test_cases(tmp_path: Path) -> None:
+    """One test case per object and rule: past 25,000 passing ones the rest are counted, not listed."""
+    pod = (
+        "---\n{{apiVersion: v1, kind: Pod, metadata: {{name: p{0}}}, spec: {{automountServiceAccountToken: false, "
+        "containers: [{{name: c, image: 'x:1'}}]}}}}\n"
+    )
+    (tmp_path / "pods.yaml").write_text("".join(pod.format(i) for i in range(800)), encoding="utf-8")
+    run = run_kgen("check", "pods.yaml", "--no-config", "-j", "1", "--format", "junit", cwd=tmp_path)
+    assert run.code == 1, run.stderr
+    import xml.etree.ElementTree as ET
+
+    [suite] = ET.fromstring(run.stdout)
+    cases = suite.findall("testcase")
+    passing = [c for c in cases if len(c) == 0]  # no finding at all (info findings are in system-out)
+    unlisted = int(suite.findtext("system-out", "0 ").split()[0])
+    assert len(passing) == 25_000 and unlisted > 0
+    assert int(suite.get("tests", "0")) == len(cases) + unlisted
+    assert suite.findtext("system-out", "").endswith("a run lists at most 25,000 passing test cases")
