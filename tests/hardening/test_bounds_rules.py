@@ -456,3 +456,15 @@ def test_a_version_parameter_with_a_huge_number_is_refused_at_load(tmp_path: Pat
     assert (run.code, run.out) == (2, ""), run.stderr
     assert run.stderr.startswith("kgen: .kgen.yaml:4:") and "rules.api-deprecated.params.apis[0].deprecatedIn" in run.stderr
     assert len(run.stderr) < 400
+
+
+def test_an_image_that_made_the_profile_pattern_backtrack_is_refused_quickly(tmp_path: Path) -> None:
+    """``__`` is both a separator run and the double-underscore separator: the pattern had two
+    readings of every ``__a``, and Python's re tried all 2^160 of them."""
+    image = "ghcr.io/a" + "__a" * 160 + "!:1.0"
+    (tmp_path / "p.yaml").write_text(f'name: x\ntype: web\nimage: "{image}"\n')
+    run = run_kgen("render", "p.yaml", cwd=tmp_path, timeout=60)
+    assert run.code == 2 and run.stderr.startswith("kgen: p.yaml:3:1: image: "), run.stderr
+    assert_bounded(run, "render", cpu=3, mib=100)
+    (tmp_path / "p.yaml").write_text("name: x\ntype: web\nimage: ghcr.io/acme/my__app:1.0\n")
+    assert run_kgen("render", "p.yaml", cwd=tmp_path).code == 0  # still a valid repository name
