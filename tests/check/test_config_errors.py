@@ -101,7 +101,7 @@ def refused(result: subprocess.CompletedProcess[str]) -> str:
         (
             "rules:\n  api-deprecated:\n    params:\n      apis:\n        - {apiVersion: v1, deprecatedIn: soon}\n",
             ".kgen.yaml:5:28: rules.api-deprecated.params.apis[0].deprecatedIn: 'soon' does not match the "
-            "pattern ^v?[0-9]+\\.[0-9]+$",
+            "pattern ^v?[0-9]{1,9}\\.[0-9]{1,9}$",
         ),
     ],
     ids=["wrong-type", "below-minimum", "unknown-did-you-mean", "rule-without-parameters", "list-item", "nested"],
