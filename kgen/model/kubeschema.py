@@ -20,6 +20,7 @@ from kgen.errors import InternalError, KgenError
 from kgen.load.yamlload import FieldPath
 from kgen.model.fastschema import Check, Compiler, Unsupported
 from kgen.model.numbers import digits_value
+from kgen.model.quantity import QuantityError, QuantityTooLong, parse_quantity
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,7 @@ class KubeSchemas:
             return
         validator = self._validators.get(key)
         if validator is None:
-            import jsonschema  # only once an object fails: a check of valid objects never loads it
-
-            validator = self._validators[key] = jsonschema.Draft202012Validator(schema, registry=self._get_registry())
+            validator = self._validators[key] = _validator_class()(schema, registry=self._get_registry())
         yield from self._detailed(validator, obj)
 
     def _detailed(self, validator: Any, obj: Any) -> Iterator[SchemaProblem]:
@@ -171,9 +170,7 @@ class KubeSchemas:
         if fast is not None and fast(value):
             return
         if key not in self._validators:
-            import jsonschema  # only once a value fails the compiled check
-
-            self._validators[key] = jsonschema.Draft202012Validator(self._schemas[key], registry=self._get_registry())
+            self._validators[key] = _validator_class()(self._schemas[key], registry=self._get_registry())
         for problem in self._detailed(self._validators[key], value):
             yield SchemaProblem(at + problem.path, problem.message, problem.expected_type, problem.value_free)
 
@@ -212,7 +209,11 @@ class KubeSchemas:
     def _definitions(self) -> Any:
         if self._definitions_data is None:
             with open(self.folder / "_definitions.json", encoding="utf-8") as handle:
-                self._definitions_data = json.load(handle)
+                definitions = json.load(handle)
+            shared = definitions.get("$defs", {})
+            if isinstance(shared.get(QUANTITY_DEFINITION), dict):
+                shared[QUANTITY_DEFINITION] = {**shared[QUANTITY_DEFINITION], QUANTITY_KEYWORD: True}
+            self._definitions_data = definitions
         return self._definitions_data
 
     def _get_registry(self) -> Any:
@@ -226,7 +227,7 @@ class KubeSchemas:
 
     def _get_compiler(self) -> Compiler:
         if self._compiler is None:
-            self._compiler = Compiler(self._definitions().get("$defs", {}))
+            self._compiler = Compiler(self._definitions().get("$defs", {}), {QUANTITY_KEYWORD: _compiled_quantity})
         return self._compiler
 
 
@@ -253,6 +254,56 @@ def _api_versions_of(schema: dict[str, Any]) -> set[str]:
         group, version = gvk.get("group", ""), gvk.get("version", "")
         found.add(f"{group}/{version}" if group else version)
     return found
+
+
+#: The published schema says a quantity is "a string or a number"; the API server decodes it with
+#: resource.ParseQuantity and refuses the whole object when that fails, in these words.
+QUANTITY_DEFINITION = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+QUANTITY_KEYWORD = "kgenQuantity"
+QUANTITY_REFUSED = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+#: ParseQuantity's outline; a string of this shape with a suffix it does not know (``1K``, ``1Mb``)
+#: is refused with the suffix error instead.
+_QUANTITY_SHAPE = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
+
+
+def quantity_refusal(value: str) -> str:
+    """The API server's words for a string ParseQuantity refuses."""
+    if _QUANTITY_SHAPE.match(value.strip()):
+        return "unable to parse quantity's suffix"
+    return QUANTITY_REFUSED
+
+
+def decodes_as_quantity(value: Any) -> bool:
+    """Whether the API server reads ``value`` as a quantity (a number, or a string ParseQuantity takes).
+    Other types fail the schema's own type check."""
+    if not isinstance(value, str):
+        return True
+    try:
+        parse_quantity(value)
+    except QuantityTooLong:
+        return True  # more digits than kgen reads: the API server caps such a quantity, it does not refuse it
+    except QuantityError:
+        return False
+    return True
+
+
+def _compiled_quantity(compiler: Compiler, argument: Any, schema: Any) -> Check | None:
+    return decodes_as_quantity if argument is True else None
+
+
+@lru_cache(maxsize=1)
+def _validator_class() -> Any:
+    """Draft 2020-12, as kubernetes-validate uses it, with the quantity decoding kgen adds; imported only
+    once an object fails the compiled check (a check of valid objects never loads jsonschema)."""
+    import jsonschema
+
+    def quantity(validator: Any, enabled: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        if enabled is True and not decodes_as_quantity(instance):
+            yield jsonschema.ValidationError(f"{_short(instance)} is not a quantity: {quantity_refusal(instance)}")
+
+    return jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        jsonschema.Draft202012Validator, {QUANTITY_KEYWORD: quantity}
+    )
 
 
 def _expected_type(error: Any) -> str | None:
@@ -296,6 +347,8 @@ def _value_free_message(error: Any) -> str:
         return f"{_json_type(error.instance)} is not of type {expected} (value not shown)"
     if validator == "enum":
         return f"value is not one of {error.schema['enum']} (value not shown)"
+    if validator == QUANTITY_KEYWORD:
+        return f"value is not a quantity: {quantity_refusal(str(error.instance))} (value not shown)"
     return f"value does not satisfy the schema's {validator!r} rule (value not shown)"
 
 

@@ -55,7 +55,7 @@ def test_every_real_object_gets_the_same_answer() -> None:
 
 def test_every_kind_of_the_newest_version_compiles() -> None:
     folder = SCHEMAS.folder
-    compiler = Compiler(SCHEMAS._definitions()["$defs"])
+    compiler = SCHEMAS._get_compiler()  # with the quantity decoding kgen adds to the definitions
     import json
 
     for path in sorted(folder.glob("*.json")):
