@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -66,8 +67,23 @@ class Finding:
     #: that are counted but not listed (kgen.check.cut); 0 for a finding.
     more: int = 0
 
+    def __post_init__(self) -> None:
+        if len(self.message) > _LONG_WORD:  # a value from the input, quoted whole, can be megabytes
+            object.__setattr__(self, "message", bounded_message(self.message))
+
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)
+
+
+#: A message keeps every run of non-blank characters up to this long; a longer one (a value from the
+#: input that a rule quotes) is cut to its start, with its length said, so a message stays a line.
+_LONG_WORD = 400
+_SHOWN = 100
+_WORD = re.compile(r"(\S{%d,}?)([:;,.)\]]*)(?=\s|\Z)" % (_LONG_WORD + 1))
+
+
+def bounded_message(message: str) -> str:
+    return _WORD.sub(lambda word: f"{word[1][:_SHOWN]}... ({len(word[1]):,} characters){word[2]}", message)
 
 
 @dataclass(frozen=True)

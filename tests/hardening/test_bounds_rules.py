@@ -468,3 +468,31 @@ def test_an_image_that_made_the_profile_pattern_backtrack_is_refused_quickly(tmp
     assert_bounded(run, "render", cpu=3, mib=100)
     (tmp_path / "p.yaml").write_text("name: x\ntype: web\nimage: ghcr.io/acme/my__app:1.0\n")
     assert run_kgen("render", "p.yaml", cwd=tmp_path).code == 0  # still a valid repository name
+
+
+def test_a_value_a_rule_quotes_whole_is_cut_in_every_message(tmp_path: Path) -> None:
+    """A rule that puts the value in its message (pdb-blocks-eviction: "minAvailable is 99…%") must
+    not turn a megabyte of digits into a megabyte-long line in every format."""
+    for name, digits in (("pdb.yaml", "9" * 1_000_000), ("short.yaml", "999")):
+        (tmp_path / name).write_text(
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n"
+            f'spec:\n  minAvailable: "{digits}%"\n  selector: {{matchLabels: {{app: d}}}}\n'
+        )
+    for form in ("text", "json", "sarif", "junit", "github", "gitlab"):
+        long = run_kgen("check", "pdb.yaml", "-j", "1", "-f", form, cwd=tmp_path)
+        short = run_kgen("check", "short.yaml", "-j", "1", "-f", form, cwd=tmp_path)
+        assert long.code == short.code == 1
+        assert len(long.stdout) - len(short.stdout) < 2_000, (form, len(long.stdout), len(short.stdout))
+    run = check(tmp_path, "pdb.yaml", "-f", "json")
+    (blocks,) = [f["message"] for f in json.loads(run.stdout)["findings"] if f["rule"] == "pdb-blocks-eviction"]
+    assert blocks == f"minAvailable is {'9' * 100}... (1,000,001 characters): no pod may ever be evicted, so node drains and cluster upgrades hang"
+
+
+def test_bounded_message_keeps_short_words_and_punctuation() -> None:
+    from kgen.check.result import Finding, bounded_message
+
+    assert bounded_message("spec.replicas: 3 is fine") == "spec.replicas: 3 is fine"
+    path = "spec." + "a" * 390 + ":"  # a long field path stays whole up to 400 characters
+    assert bounded_message(path + " x") == path + " x"
+    assert bounded_message("v " + "x" * 401 + "), end") == "v " + "x" * 100 + "... (401 characters)), end"
+    assert Finding("r", "error", "is " + "7" * 500, "f", 1, 1).message == "is " + "7" * 100 + "... (500 characters)"
