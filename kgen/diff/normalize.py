@@ -25,7 +25,7 @@ from fractions import Fraction
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Optional
 
-from kgen.diff.numbers import digits_value
+from kgen.model.numbers import digits_value
 from kgen.diff.paths import ANY, DEEP, Item, PatternPath, Segment, condition, segment_matches
 from kgen.model.k8s import parse_image
 from kgen.model.quantity import QuantityError, parse_quantity

@@ -7,11 +7,10 @@ selects, the Ingresses that route to a Service) read ``pair.trees``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
-from kgen.diff.numbers import percent_value
+from kgen.model.numbers import scaled_value as _scaled
 from kgen.diff.paths import Path
 from kgen.diff.risk_support import (
     Note,
@@ -132,16 +131,6 @@ def _pod_count(workload: Workload) -> Optional[int]:
     return 1 if workload.shape.template_path is None else None  # a bare Pod is one pod
 
 
-def _scaled(value: Any, total: int, round_up: bool) -> Optional[int]:
-    """An IntOrString against a total, as intstr.GetScaledValueFromIntOrPercent computes it."""
-    number = integer(value)
-    if number is not None:
-        return number
-    percent = percent_value(value)
-    if percent is not None:
-        exact = percent * total / 100
-        return math.ceil(exact) if round_up else math.floor(exact)
-    return None
 
 
 # --- probes and replicas ------------------------------------------------------------

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Iterable, Optional
 
-from kgen.diff.numbers import percent_value
+from kgen.model.numbers import scaled_value
 from kgen.diff.objects import Side
 from kgen.diff.paths import Item, Path
 from kgen.diff.renames import GENERATED_KINDS, Renames, base_name
@@ -209,13 +209,8 @@ def _replica_count(data: Mapping[str, Any], shape: WorkloadShape) -> Optional[in
 
 def _scaled(value: Any, total: int, round_up: bool) -> Optional[int]:
     """An int-or-percent field as a pod count (intstr.GetScaledValueFromIntOrPercent); None when invalid."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if value >= 0 else None
-    percent = percent_value(value)
-    if percent is not None:
-        scaled, rest = divmod(percent * total, 100)
-        return scaled + (1 if round_up and rest else 0)
-    return None
+    scaled = scaled_value(value, total, round_up)
+    return scaled if scaled is None or scaled >= 0 else None
 
 
 def _resolved(value: Any, count: Optional[int]) -> str:

@@ -10,6 +10,7 @@ length is checked before anything is converted, and only ASCII digits count.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 INT32_MAX = 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -58,3 +59,17 @@ def percent(text: str) -> int | None:
         return None
     value = digits_value(text[:-1])
     return INT64_MAX if value is None else min(value, INT64_MAX)
+
+
+def scaled_value(value: Any, total: int, round_up: bool) -> int | None:
+    """``intstr.GetScaledValueFromIntOrPercent``: an integer as it is, a percentage (``"25%"``) as
+    that share of ``total``, rounded up or down; None for anything else (validation reports it)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    share = percent(value) if isinstance(value, str) else None
+    if share is None:
+        return None
+    whole, rest = divmod(share * total, 100)
+    return whole + 1 if round_up and rest else whole

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kgen.model.numbers import INT64_MAX, atoi, digits_value, is_digits, percent
+from kgen.model.numbers import INT64_MAX, atoi, digits_value, is_digits, percent, scaled_value
 from kgen.model.patterns import PatternError, compile_search
 from kgen.model.quantity import QuantityTooLong, parse_quantity
 from tests.hardening.support import Measured, assert_bounded, run_kgen
@@ -496,3 +496,14 @@ def test_bounded_message_keeps_short_words_and_punctuation() -> None:
     assert bounded_message(path + " x") == path + " x"
     assert bounded_message("v " + "x" * 401 + "), end") == "v " + "x" * 100 + "... (401 characters)), end"
     assert Finding("r", "error", "is " + "7" * 500, "f", 1, 1).message == "is " + "7" * 100 + "... (500 characters)"
+
+
+def test_int_or_percent_is_scaled_as_intstr_does() -> None:
+    """GetScaledValueFromIntOrPercent, the one reading of maxSurge, maxUnavailable and minAvailable."""
+    assert scaled_value(3, 10, round_up=True) == 3
+    assert scaled_value("25%", 10, round_up=True) == 3 and scaled_value("25%", 10, round_up=False) == 2
+    assert scaled_value("20%", 10, round_up=True) == 2  # exact: no rounding either way
+    assert scaled_value("100%", 7, round_up=False) == 7
+    assert scaled_value("9" * 5000 + "%", 4, round_up=True) == INT64_MAX * 4 // 100 + 1  # saturates as Atoi does
+    for invalid in (True, "25", " 25%", "2.5%", "²%", None, [25]):
+        assert scaled_value(invalid, 10, round_up=True) is None, invalid

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, Iterator
 
 from kgen.check.index import ObjectEntry, min_replicas_of, replicas_of
 from kgen.check.api import Context, Target, Violation
-from kgen.model.numbers import percent as parse_percent
-
+from kgen.model.numbers import percent as parse_percent, scaled_value
 
 
 def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[Violation]:
@@ -60,12 +58,7 @@ def _expected_pods(workload: ObjectEntry, ctx: Any) -> int | None:
 
 
 def _min_available(value: Any, expected: int) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    percent = _percent(value) if isinstance(value, str) else None
-    if percent is None:
-        return None
-    return math.ceil(percent * expected / 100)  # the eviction API rounds up
+    return scaled_value(value, expected, round_up=True)  # the eviction API rounds a share up
 
 
 def _percent(value: str) -> int | None:

@@ -9,7 +9,6 @@ kgen cannot count, so only 100% is known to cover all of them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, Iterator
 
@@ -17,24 +16,11 @@ from kgen.check.api import Context, ObjectEntry, Target, Violation
 from kgen.check.index import min_replicas_of, replicas_of
 from kgen.check.logic._workloads import version_at_least
 from kgen.load.yamlload import FieldPath
-from kgen.model.numbers import percent
+from kgen.model.numbers import scaled_value as scaled
 
 #: StatefulSet rollingUpdate.maxUnavailable: beta and on by default from this version (MaxUnavailableStatefulSet).
 STATEFULSET_MAX_UNAVAILABLE = (1, 35)
 _DEPLOYMENT_DEFAULT = "25%"
-
-
-def scaled(value: Any, total: int, round_up: bool) -> int | None:
-    """An int-or-percent as a count of ``total``; None when it is neither (schema-invalid reports it)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    share = percent(value) if isinstance(value, str) else None
-    if share is None:
-        return None
-    count = share * total / 100
-    return math.ceil(count) if round_up else math.floor(count)
 
 
 def _is_zero(value: Any) -> bool:
