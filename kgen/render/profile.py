@@ -13,14 +13,14 @@ from fractions import Fraction
 from typing import Any, Callable, Iterator, Mapping
 
 from kgen.load.yamlload import FieldPath
+from kgen.model.cron import CronError, parse_schedule, time_zone_problem, zone_exists
 from kgen.model.dockerimage import ImageUser
 from kgen.model.duration import seconds as duration_seconds
 from kgen.model.k8s import parse_image
 from kgen.model.quantity import QuantityError, format_quantity, parse_quantity
-from kgen.render.cron import schedule_problem
+from kgen.render.paths import backsteps, folder_path
 from kgen.render.presets import RESOURCES, Preset, preset
 from kgen.render.schema import Issue
-from kgen.render.paths import backsteps, folder_path
 from kgen.render.traffic import (
     Config,
     Expose,
@@ -763,11 +763,18 @@ def _check_ports(data: Mapping[str, Any]) -> Iterator[Issue]:
 
 
 def _check_schedule(data: Mapping[str, Any]) -> Iterator[Issue]:
+    """The schedule and time zone as the CronJob API validates them (kgen.model.cron, check's reading too)."""
     schedule = data.get("schedule")
     if isinstance(schedule, str):
-        problem = schedule_problem(schedule)
+        try:  # the schema took its shape: five fields or a descriptor, no TZ= prefix
+            parse_schedule(schedule, zone_exists)
+        except CronError as error:
+            yield Issue(("schedule",), f"{schedule!r}: {error}")
+    time_zone = data.get("job", {}).get("timeZone")
+    if isinstance(time_zone, str):
+        problem = time_zone_problem(time_zone)
         if problem:
-            yield Issue(("schedule",), f"{schedule!r}: {problem}")
+            yield Issue(("job", "timeZone"), problem)
     if data["type"] == "batch" and schedule is None:
         for key in CRON_ONLY:
             if key in data.get("job", {}):

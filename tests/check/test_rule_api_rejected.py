@@ -568,7 +568,7 @@ def test_time_zone_problems(name: str, problem: str | None) -> None:
 )
 def test_the_cron_parser_reads_schedules_as_robfig_cron_does(schedule: str, error: str | None) -> None:
     from kgen.check.validation.batch import zone_exists
-    from kgen.check.validation.cron import CronError, parse_schedule
+    from kgen.model.cron import CronError, parse_schedule
 
     if error is None:
         parse_schedule(schedule, zone_exists)

@@ -10,8 +10,8 @@ import yaml
 from kgen.errors import KgenError
 from kgen.model.quantity import parse_quantity
 from kgen.render import profile as profile_module
+from kgen.errors import ProfileError
 from kgen.render.api import render_text
-from kgen.render.cron import schedule_problem
 from kgen.render.emit import KIND_ORDER, header_app, to_yaml
 from kgen.render.overlay import deep_merge, parse_set
 from kgen.render.presets import SIZES, TYPES, preset, preset_table
@@ -342,29 +342,50 @@ def test_set_with_an_empty_key_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "schedule",
-    ["0 3 * * *", "*/15 * * * *", "30 2 * * MON-FRI", "0 0 1 jan,jul ?", "@hourly", "0-30/5 8-18 * * 1-5"],
+    ["0 3 * * *", "*/15 * * * *", "30 2 * * MON-FRI", "0 0 1 jan,jul ?", "@hourly", "0-30/5 8-18 * * 1-5", "? * * * *"],
 )
 def test_valid_schedules(schedule: str) -> None:
-    assert schedule_problem(schedule) is None
+    assert schedule_issues(schedule) == []
 
 
+# The CronJob API's own words (robfig/cron v3's standard parser), as check reports them too.
 @pytest.mark.parametrize(
     ("schedule", "problem"),
     [
-        ("60 * * * *", "minute '60': 60 is out of range 0-59"),
-        ("* * 0 * *", "day of month '0': 0 is out of range 1-31"),
-        ("* * * 13 *", "month '13': 13 is out of range 1-12"),
-        ("* * * * 7", "day of week '7': 7 is out of range 0-6"),
-        ("*/0 * * * *", "minute '*/0': a step of 0 never repeats"),
-        ("5-1 * * * *", "minute '5-1': the range 5-1 runs backwards"),
-        ("? * * * *", "minute '?': ? is only allowed in day of month and day of week"),
-        ("* * * FOO *", "month 'FOO': 'FOO' is not a number or a name"),
-        ("@fortnightly", "'@fortnightly' is not a known descriptor"),
-        ("* * * *", "has 4 fields; a cron schedule has 5 (minute hour day-of-month month day-of-week)"),
+        ("60 * * * *", "end of range (60) above maximum (59): 60"),
+        ("* * 0 * *", "beginning of range (0) below minimum (1): 0"),
+        ("* * * 13 *", "end of range (13) above maximum (12): 13"),
+        ("* * * * 7", "end of range (7) above maximum (6): 7"),
+        ("*/0 * * * *", "step of range should be a positive number: */0"),
+        ("5-1 * * * *", "beginning of range (5) beyond end of range (1): 5-1"),
     ],
 )
 def test_invalid_schedules(schedule: str, problem: str) -> None:
-    assert schedule_problem(schedule) == problem
+    assert schedule_issues(schedule) == [f"schedule: {schedule!r}: {problem}"]
+
+
+# The profile's schema takes the shape first: five fields or a descriptor, no @every, no TZ= prefix (job.timeZone).
+@pytest.mark.parametrize("schedule", ["@fortnightly", "* * * *", "@every 90m", "TZ=Europe/Berlin 0 3 * * *"])
+def test_schedules_of_another_shape(schedule: str) -> None:
+    assert schedule_issues(schedule) == [
+        f"schedule: {schedule!r} is not a cron schedule: five fields like \"0 3 * * *\", or @hourly, @daily, @weekly, @monthly, @yearly"
+    ]
+
+
+def test_an_unknown_time_zone_is_refused() -> None:
+    text = 'name: nightly\ntype: batch\nimage: ghcr.io/acme/n:1.0\nschedule: "0 3 * * *"\njob: {timeZone: Mars/Olympus}\n'
+    with pytest.raises(ProfileError) as error:
+        render_text(text, "p.yaml")
+    assert str(error.value) == "p.yaml:5:7: job.timeZone: unknown time zone Mars/Olympus (not in the IANA time zone database)"
+
+
+def schedule_issues(schedule: str) -> list[str]:
+    text = f"name: nightly\ntype: batch\nimage: ghcr.io/acme/n:1.0\nschedule: {schedule!r}\n"
+    try:
+        render_text(text, "p.yaml")
+    except ProfileError as error:
+        return [str(error).removeprefix("p.yaml:4:1: ")]
+    return []
 
 
 # -- YAML output ----------------------------------------------------------------------

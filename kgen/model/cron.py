@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from kgen.model.numbers import atoi, digits_value
@@ -167,3 +168,43 @@ def parse_go_duration(text: str) -> int:
             raise CronError(f'time: invalid duration "{text}"')
         rest = rest[part.end() :]
     return total
+
+
+# One part of a zone name, as batch/validation allows it (IANA naming rules, digits and '+' tolerated).
+_ZONE_PART = re.compile(r"[A-Za-z.\-_0-9+]{1,14}\Z")
+
+
+def time_zone_problem(name: str) -> str | None:
+    """Why the API server refuses ``name`` as a CronJob's timeZone (None: it accepts it)."""
+    if not name:
+        return "timeZone must be nil or non-empty string"
+    if any(part in (".", "..") or part.startswith("-") or not _ZONE_PART.match(part) for part in name.split("/")):
+        return f"unknown time zone {name}"
+    if name.lower() == "local":
+        return "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"
+    if not zone_exists(name):
+        return f"unknown time zone {name} (not in the IANA time zone database)"
+    return None
+
+
+def zone_exists(name: str) -> bool:
+    """Whether Go's time.LoadLocation finds ``name`` (UTC, Local, or a zone of the IANA database)."""
+    if name in ("", "UTC", "Local"):
+        return True
+    zones = _zones()
+    return name in zones if zones else True  # no time zone data at all: not judged
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    """The IANA zone names: the tzdata package's list (the same on every machine), else the system's."""
+    try:
+        from importlib.resources import files
+
+        return frozenset((files("tzdata") / "zones").read_text(encoding="utf-8").split())
+    except (ImportError, OSError):
+        import zoneinfo
+
+        return frozenset(zoneinfo.available_timezones()) - {"localtime"}
+
+
