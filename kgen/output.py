@@ -18,6 +18,7 @@ What is at the path decides how:
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -39,6 +40,8 @@ def write_file_atomic(path: Path, text: str) -> None:
     if (existing is not None and not stat.S_ISREG(existing.st_mode)) or _stands_for_a_descriptor(path):
         _write_through(path, data)
         return
+    if existing is not None and not os.access(path, os.W_OK):
+        raise OutputError(f"cannot write {path}: permission denied (the file is read-only)")  # as > would refuse
     target = Path(os.path.realpath(path)) if os.path.islink(path) else path
     _replace(path, target, data, existing)
 
@@ -49,6 +52,11 @@ def _stands_for_a_descriptor(path: Path) -> bool:
 
 def _write_through(path: Path, data: bytes) -> None:
     """Write to a device or FIFO as it is (no temporary file, no rename)."""
+    fd = _descriptor_named(path)
+    if fd is not None and not _writable(fd):
+        # /dev/stdout while stdout is closed: kgen holds a read-only placeholder there, and
+        # opening it anew for writing would open /dev/null, the report lost with exit 0
+        raise OutputError(f"cannot write {path}: descriptor {fd} is closed or not open for writing")
     try:
         flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(path, flags)
@@ -58,6 +66,44 @@ def _write_through(path: Path, data: bytes) -> None:
             os.close(fd)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+_DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd)/(\d+)")
+_STANDARD = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def _descriptor_named(path: Path) -> int | None:
+    """The descriptor of this process that ``path`` stands for (``/dev/stdout``, ``/dev/fd/3``,
+    ``/proc/self/fd/1``, or a link to one), followed link by link; None for any other path."""
+    current = os.path.abspath(path)
+    for _ in range(40):
+        if current in _STANDARD:
+            return _STANDARD[current]
+        match = _DESCRIPTOR.fullmatch(current)
+        if match is not None and (not match.group(0).startswith("/proc/") or _this_process(current)):
+            return int(match.group(1))
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return None
+
+
+def _this_process(path: str) -> bool:
+    part = path.split("/")[2]
+    return part in ("self", "thread-self") or part == str(os.getpid())
+
+
+def _writable(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no such paths
+        return True
+    try:
+        return fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
+    except OSError:
+        return False
 
 
 def _replace(path: Path, target: Path, data: bytes, existing: os.stat_result | None) -> None:

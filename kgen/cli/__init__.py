@@ -18,6 +18,7 @@ import click
 
 from kgen import __version__
 from kgen.errors import ExitCode, KgenError, Terminated
+from kgen.report.common import escape_unsafe
 
 from kgen.cli import check as _check
 from kgen.cli import completion as _completion
@@ -47,7 +48,7 @@ class KgenGroup(click.Group):
                     traceback.print_exc()
                 if "report" not in message:
                     message = f"{message}; {_REPORT}"
-            echo(f"kgen: {message}", err=True)
+            echo(f"kgen: {escape_unsafe(message, one_line=True)}", err=True)  # a file name may hold a newline
             ctx.exit(int(exc.exit_code))
         except KeyboardInterrupt as exc:
             ctx.exit(_interrupted(exc))
@@ -153,7 +154,7 @@ def _internal(summary: str, debug: bool) -> int:
     if debug:
         traceback.print_exc()
     first_line = summary.strip().splitlines()[0] if summary.strip() else "(no message)"
-    echo(f"kgen: internal error: {first_line}; {_REPORT}", err=True)
+    echo(f"kgen: internal error: {escape_unsafe(first_line, one_line=True)}; {_REPORT}", err=True)
     return ExitCode.INTERNAL
 
 

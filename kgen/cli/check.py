@@ -42,7 +42,7 @@ def _progress() -> Callable[[int], None]:
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1)
 @click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity that makes the exit code 1 (default: warning, or failOn in .kgen.yaml).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (default: .kgen.yaml in this folder or its parents).")
 @click.option("--no-config", is_flag=True, help="Ignore any .kgen.yaml.")
@@ -65,7 +65,7 @@ def _progress() -> Callable[[int], None]:
 def check(
     paths: tuple[str, ...],
     output_format: str,
-    output: Path | None,
+    output: str | None,
     fail_on: str | None,
     config_path: Path | None,
     no_config: bool,
@@ -105,7 +105,7 @@ def check(
     """
     if not paths and not kustomize_dirs and not dockerfiles:
         raise click.UsageError("Missing argument 'PATHS...' (or --kustomize DIR).")
-    if output is not None and not output.name:
+    if output is not None and (not Path(output).name or output.endswith(("/", os.sep))):
         raise click.UsageError("-o names the report file; an empty name, or a folder, is not one")
     from kgen.check.engine import CheckOptions, run_check, usable_cores
     from kgen.load.repository import repository_root
@@ -145,7 +145,7 @@ def check(
     if output is not None:
         from kgen.output import write_file_atomic
 
-        write_file_atomic(output, report)
+        write_file_atomic(Path(output), report)
     else:
         echo(report, nl=False, color=colored or None, xml=output_format == "junit")  # click strips colour from pipes unless told
     nothing = nothing_checked(result.summary)

@@ -7,6 +7,7 @@ import click
 from kgen.cli.streams import echo, yaml_for
 from kgen.errors import ExitCode
 from kgen.load.files import MAX_FILE_SIZE_MIB
+from kgen.report.common import escape_unsafe
 
 
 @click.command()
@@ -98,7 +99,7 @@ def render(
         context.exit(ExitCode.OK if up_to_date else ExitCode.FINDINGS)
     report = write_output_dir(result, output)
     echo(
-        f"kgen: {output}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"kgen: {escape_unsafe(output, one_line=True)}: {len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed",
         err=True,
     )
@@ -162,7 +163,8 @@ def init(name: str, app_type: str, image: str | None, output: str | None, schema
         raise click.UsageError("-o names the profile file; an empty name is not one")
     item = starter(name, app_type, image, output or f"{name}.yaml", schema)
     write_new(item)
-    echo(f"kgen: wrote {item.path}; render it with: kgen render {item.path}", err=True)
+    shown = escape_unsafe(str(item.path), one_line=True)
+    echo(f"kgen: wrote {shown}; render it with: kgen render {shown}", err=True)
 
 
 COMMANDS: list[click.Command] = [render, presets, init]

@@ -91,7 +91,12 @@ class _Guarded(io.RawIOBase):
                 raise
             except OSError as exc:
                 self.dropping = True
-                reason = "it is closed" if self.closed_at_start or exc.errno == errno.EBADF else exc.strerror or str(exc)
+                if self.closed_at_start:
+                    reason = "it is closed"
+                elif exc.errno == errno.EBADF:  # closed since, or open for reading only (1<file)
+                    reason = "it is closed or open for reading only"
+                else:
+                    reason = exc.strerror or str(exc)
                 raise StreamError(self.fd, reason) from None
 
     def drop(self) -> None:

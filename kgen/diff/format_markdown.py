@@ -14,6 +14,7 @@ from typing import Any
 from kgen.diff.format_text import ROLLS, SIGNS, collapse, field_lines, more_line, rollout_lines, shown_changes
 from kgen.diff.result import ADDED, REMOVED, DiffResult, FieldChange, ObjectDiff
 from kgen.diff.values import block, plural, summary
+from kgen.report.common import escape_unsafe
 
 #: Lines of an added or removed object's YAML shown before it is cut short.
 MAX_CONTENT_LINES = 200
@@ -202,9 +203,11 @@ def _fence(lines: list[str]) -> str:
 
 
 def _code(text: str) -> str:
+    text = escape_unsafe(text, one_line=True)  # a newline would end the table row or the heading
     return f"`{text}`" if "`" not in text else f"`` {text} ``"
 
 
 def _escape(text: str) -> str:
     """Markdown-inert text: HTML escaped, emphasis and code characters backslashed."""
+    text = escape_unsafe(text, one_line=True)
     return re.sub(r"([\\`*_\[\]|])", r"\\\1", html.escape(text, quote=False))

@@ -21,6 +21,7 @@ from kgen.diff.compare import MAX_CHANGES
 from kgen.diff.result import ADDED, CHANGED, REDACTED, REMOVED, DiffResult, FieldChange, ObjectDiff
 from kgen.diff.values import block, inline, is_long, summary, text_diff
 from kgen.errors import Location
+from kgen.report.common import escape_unsafe
 
 ARROW = "→"
 #: Marks a line saying what a change does to running pods.
@@ -102,11 +103,11 @@ def object_lines(obj: ObjectDiff, style: Style = PLAIN, indent: str = "  ") -> l
     """Header, risk notes and field lines of one object."""
     sign = SIGNS[obj.change]
     colour = {ADDED: style.added, REMOVED: style.removed, CHANGED: style.changed}[obj.change]
-    header = style.paint(colour, f"{sign} {obj.title}")
+    header = style.paint(colour, f"{sign} {escape_unsafe(obj.title, one_line=True)}")
     source = _source(obj)
     lines = [f"{header}  {style.paint(style.dim, f'({source})')}" if source else header]
-    lines.extend(f"{indent}{style.paint(style.risk, '! ' + risk.reason)}" for risk in obj.risks)
-    lines.extend(f"{indent}{ROLLS} {line}" for line in rollout_lines(obj))
+    lines.extend(f"{indent}{style.paint(style.risk, '! ' + escape_unsafe(risk.reason, one_line=True))}" for risk in obj.risks)
+    lines.extend(f"{indent}{ROLLS} {escape_unsafe(line, one_line=True)}" for line in rollout_lines(obj))
     for change in shown_changes(obj):
         lines.extend(indent + line for line in field_lines(change, style))
     more = more_line(obj)
@@ -177,4 +178,5 @@ def _source(obj: ObjectDiff) -> str:
     where: Location | None = obj.old_source if obj.change == REMOVED else obj.new_source
     if where is None:
         return ""
-    return f"{where.file}:{where.line}" if where.line > 0 else where.file
+    file = escape_unsafe(where.file, one_line=True)  # a file name may hold a newline, or "::" after one
+    return f"{file}:{where.line}" if where.line > 0 else file

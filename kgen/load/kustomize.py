@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping
 from kgen.errors import InputError, LoadError
 from kgen.load.discover import Source
 from kgen.load.files import read_regular
+from kgen.load.repository import work_tree
 from kgen.load.yamlload import Document, load_text
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -122,11 +123,15 @@ class KustomizePatches:
         return False
 
     def _ancestors(self, folder: str) -> None:
+        """The kustomizations of a folder and of its parents up to the top of its git work tree
+        (never above it, as for .kgen.yaml: a kustomization beside the checkout, in /tmp or a
+        home folder, is no part of it); outside any work tree, up to ``/``."""
+        top = work_tree(folder)
         while folder not in self._seen_folders:
             self._seen_folders.add(folder)
             self._read_tree(folder)
             parent = os.path.dirname(folder)
-            if parent == folder:
+            if parent == folder or folder == top:
                 return
             folder = parent
 

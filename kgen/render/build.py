@@ -17,12 +17,14 @@ does, is left to ``kgen check`` (image-port-mismatch): EXPOSE documents, it does
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from kgen.errors import LoadError
 from kgen.load.dockerfile import MAX_BYTES, parse
 from kgen.load.files import NotRegular, TooBig, read_regular
+from kgen.load.repository import work_tree
 from kgen.model.dockerimage import ImageFacts, image_facts
 from kgen.render.profile import DEFAULT_USER, Profile
 from kgen.render.schema import Issue
@@ -39,12 +41,23 @@ def dockerfile_path(data: Mapping[str, Any], profile_source: str) -> Path | None
     build = data.get("build")
     if not isinstance(build, Mapping) or not isinstance(build.get("dockerfile"), str):
         return None
-    folder = Path(profile_source).parent if not profile_source.startswith("<") else Path(".")
-    return folder / str(build["dockerfile"])
+    return _folder_of(profile_source) / str(build["dockerfile"])
 
 
-def read_facts(path: Path) -> ImageFacts:
-    """The facts of the Dockerfile at ``path``; BuildUnreadable with the reason."""
+def _folder_of(profile_source: str) -> Path:
+    return Path(profile_source).parent if not profile_source.startswith("<") else Path(".")
+
+
+def read_facts(path: Path, profile_source: str = "<stdin>") -> ImageFacts:
+    """The facts of the Dockerfile at ``path``; BuildUnreadable with the reason.
+
+    A profile is untrusted input: the Dockerfile it names is read only when it is (links
+    resolved) inside the git work tree that holds the profile (standard input: the working
+    folder's): ``/etc/passwd``, ``../../..`` or a committed link out of the repository is refused unread,
+    so no outside file's USER line is ever quoted. Outside any work tree it is read as named."""
+    outside = _outside_the_tree(path, _folder_of(profile_source))
+    if outside is not None:
+        raise BuildUnreadable(f"{path} {outside}; kgen reads only the repository's own Dockerfiles") from None
     try:
         raw = read_regular(path, MAX_BYTES)
     except TooBig:
@@ -66,6 +79,20 @@ def read_facts(path: Path) -> ImageFacts:
     if facts is None:
         raise BuildUnreadable(f"{path} has no FROM: not a Dockerfile that builds an image")
     return facts
+
+
+def _outside_the_tree(path: Path, profile_folder: Path) -> str | None:
+    """Why ``path`` is not read (it leads outside the repository), or None."""
+    try:
+        target = os.path.realpath(path, strict=True)
+    except OSError:
+        return None  # does not exist, or a loop: read_regular says which
+    tree = work_tree(os.path.realpath(profile_folder))
+    if tree is None:
+        return None  # a profile in no git work tree has no repository to keep to (as for .kgen.yaml)
+    if target == tree or target.startswith(tree.rstrip(os.sep) + os.sep):
+        return None
+    return f"leads outside {tree} (to {target})" if os.path.islink(path) else f"is outside {tree}"
 
 
 def build_issues(data: Mapping[str, Any], profile: Profile, facts: ImageFacts) -> Iterator[Issue]:

@@ -9,21 +9,26 @@ from __future__ import annotations
 
 from kgen.render.api import RenderResult
 from kgen.render.writer import compare_output_dir
+from kgen.report.common import escape_unsafe
 
 
 def guard_report(result: RenderResult, directory: str, color: bool) -> tuple[bool, str]:
     """(up to date?, the text to show)."""
     comparison = compare_output_dir(result, directory)
     if comparison.up_to_date:
-        return True, f"kgen: {directory} is up to date ({len(result.files)} files)\n"
+        return True, f"kgen: {escape_unsafe(directory, one_line=True)} is up to date ({len(result.files)} files)\n"
     from kgen.diff.api import DiffOptions, diff_texts, format_text
 
-    lines = [f"kgen: {directory} is not what the profiles render:"]
+    lines = [f"kgen: {escape_unsafe(directory, one_line=True)} is not what the profiles render:"]
     folder = directory.rstrip("/")
-    lines += [f"  stale:   {folder}/{name}" for name in comparison.stale]
-    lines += [f"  missing: {folder}/{name}" for name in comparison.missing]
-    lines += [f"  extra:   {folder}/{name} (kgen wrote it; no longer rendered)" for name in comparison.extra]
-    lines += [f"  in the way: {folder}/{name} (not written by kgen; render -o would refuse)" for name in comparison.foreign]
+    shown = escape_unsafe(folder, one_line=True)  # a committed file's name may hold a newline
+    lines += [f"  stale:   {shown}/{escape_unsafe(name, one_line=True)}" for name in comparison.stale]
+    lines += [f"  missing: {shown}/{escape_unsafe(name, one_line=True)}" for name in comparison.missing]
+    lines += [f"  extra:   {shown}/{escape_unsafe(name, one_line=True)} (kgen wrote it; no longer rendered)" for name in comparison.extra]
+    lines += [
+        f"  in the way: {shown}/{escape_unsafe(name, one_line=True)} (not written by kgen; render -o would refuse)"
+        for name in comparison.foreign
+    ]
     old = {f"{folder}/{name}": text for name, text in comparison.current.items()}
     new = {f"{folder}/{name}": text for name, text in result.files.items()}
     diff = diff_texts(old, new, DiffOptions())

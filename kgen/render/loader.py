@@ -81,7 +81,7 @@ def _load_document(doc: Document, env: str | None, sets: tuple[SetOverride, ...]
     dockerfile = dockerfile_path(data, doc.source)
     if dockerfile is not None:
         try:
-            facts = read_facts(dockerfile)
+            facts = read_facts(dockerfile, doc.source)
         except BuildUnreadable as exc:
             raise origins.error(FIELD, str(exc)) from None
     try:

@@ -9,6 +9,7 @@ reported at once and a starter that could not render is never left behind.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 
@@ -134,6 +135,7 @@ def starter(name: str, app_type: str, image: str | None, path: str, schema: str 
     from kgen.render.api import render_text
 
     chosen = image or _DEFAULT_IMAGES[app_type].format(name=name)
+    _refuse_what_templating_would_misread(name, chosen, schema)
     body = _TEMPLATES[app_type].format(name=name, image=chosen)
     text = SCHEMA_LINE.format(schema=schema or schema_reference(path)) + body
     try:
@@ -143,6 +145,25 @@ def starter(name: str, app_type: str, image: str | None, path: str, schema: str 
         given = chosen if field.startswith("image") else name
         raise KgenError(f"{given!r} cannot be the app's {field.split('.')[0]}: {exc.message}") from None
     return Starter(path, text)
+
+
+# The starter is a text template: a value written into it must stay one plain YAML scalar.
+_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_IMAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]*")
+
+
+def _refuse_what_templating_would_misread(name: str, image: str, schema: str | None) -> None:
+    """A name, image or schema that would change the starter's YAML (``a: b``, a line break) is
+    refused before it is written into the template, in the words the render would use."""
+    if not _NAME.fullmatch(name):
+        raise KgenError(
+            f"{name!r} cannot be the app's name: {name!r} is not a DNS-1123 label: use lowercase letters, digits "
+            "and '-', start with a letter and end with a letter or digit"
+        )
+    if not _IMAGE.fullmatch(image):
+        raise KgenError(f"{image!r} cannot be the app's image: an image reference has no spaces, quotes or line breaks")
+    if schema is not None and (not schema.isprintable() or not schema.strip()):
+        raise KgenError(f"{schema!r} cannot be the schema line: it must be one line of printable text")
 
 
 def schema_reference(path: str) -> str:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Protocol
 
 from kgen.errors import OutputError
+from kgen.load.files import kind_of
 from kgen.load.yamlload import DEFAULT_LIMITS
 from kgen.render.emit import header_app
 
@@ -77,7 +78,7 @@ def write_output_dir(result: Rendered, directory: str) -> WriteReport:
     for name in result.files:
         _check_name(target, name)
     if target.exists() and not target.is_dir():
-        raise OutputError(f"{directory} is a file, not a folder; choose a folder for -o")
+        raise OutputError(f"{directory} is {_what(target)}, not a folder; choose a folder for -o")
     created: list[Path] = []
     done = False
     with _terminate_interrupts():
@@ -120,7 +121,7 @@ def compare_output_dir(result: Rendered, directory: str) -> DirComparison:
     """What ``write_output_dir`` would change in ``directory``, without writing anything."""
     target = Path(directory)
     if target.exists() and not target.is_dir():
-        raise OutputError(f"{directory} is a file, not a folder")
+        raise OutputError(f"{directory} is {_what(target)}, not a folder")
     owners = {name: _owner(target / name) for name in _yaml_files(target, directory)} if target.is_dir() else {}
     stale, missing, foreign = [], [], []
     current: dict[str, str] = {}
@@ -160,7 +161,7 @@ def _make_dir(target: Path, directory: str) -> list[Path]:
     folder = Path(os.path.abspath(target))
     while not folder.is_dir():
         if os.path.lexists(folder):
-            raise OutputError(f"cannot create {directory}: {folder} is a file, not a folder")
+            raise OutputError(f"cannot create {directory}: {folder} is {_what(folder)}, not a folder")
         missing.append(folder)
         if folder.parent == folder:
             break
@@ -172,13 +173,24 @@ def _make_dir(target: Path, directory: str) -> list[Path]:
         except FileExistsError:
             if not folder.is_dir():
                 _remove_empty(created)
-                raise OutputError(f"cannot create {directory}: {folder} is a file, not a folder") from None
+                raise OutputError(f"cannot create {directory}: {folder} is {_what(folder)}, not a folder") from None
             continue  # made by someone else meanwhile: theirs, never removed here
         except OSError as exc:
             _remove_empty(created)
             raise OutputError(f"cannot create {directory}: {exc.strerror or exc}") from None
         created.append(folder)
     return created
+
+
+def _what(path: Path) -> str:
+    """What is at ``path`` instead of a folder: ``a file``, ``a FIFO (named pipe)``, ``a broken symbolic link``..."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if os.path.islink(path):
+            return "a symbolic link loop" if exc.errno == errno.ELOOP else "a broken symbolic link"
+        return "not a folder kgen can use"
+    return kind_of(info.st_mode) or "a file"
 
 
 def _remove_empty(created: list[Path]) -> None:

@@ -47,6 +47,16 @@ def escape_unsafe(text: str, *, one_line: bool = False) -> str:
     return (_UNSAFE_IN_LINE if one_line else _UNSAFE).sub(_escaped, text)
 
 
+_COMMAND = re.compile(r"^([ \t]*):(?=:)", re.MULTILINE)
+
+
+def inert_lines(text: str) -> str:
+    """``text`` with no line that starts (after blanks) with ``::``, which a GitHub runner takes
+    as a workflow command: the first colon of such a line is written ``\\x3a``. For text whose
+    lines are kgen's own (a YAML error's second line) but may quote the input."""
+    return _COMMAND.sub(lambda match: f"{match.group(1)}\\x3a", text)
+
+
 def _escaped(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from kgen.check.result import SEVERITY_RANK, CheckedObject, CheckResult, Finding, ObjectRef
 
 from kgen.report.base import ReportOptions
-from kgen.report.common import escape_unsafe, is_failure, location, visible
+from kgen.report.common import escape_unsafe, inert_lines, is_failure, location, visible
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 #: Passing test cases listed in a run (one per object and rule: a tree of 100,000 objects would have
@@ -143,10 +143,11 @@ def _details(findings: list[Finding]) -> str:
 
 def _detail(finding: Finding) -> str:
     marker = " (suppressed)" if finding.suppressed else ""
-    text = f"{location(finding)}: {finding.severity} {finding.rule}{marker}: {finding.message}\n"
+    where = escape_unsafe(location(finding), one_line=True)  # a file name may hold a line break
+    text = f"{where}: {finding.severity} {finding.rule}{marker}: {finding.message}\n"
     if finding.remediation:
         text += f"fix: {finding.remediation}\n"
-    return escape_unsafe(text)
+    return inert_lines(escape_unsafe(text))
 
 
 def _set_counts(element: ET.Element, tests: int, failures: int) -> None:

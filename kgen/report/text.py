@@ -21,7 +21,7 @@ from itertools import groupby
 from kgen.check.result import CheckResult, Finding
 
 from kgen.report.base import ReportOptions
-from kgen.report.common import context, escape_unsafe, location, origin_text, summary_line, visible
+from kgen.report.common import context, escape_unsafe, inert_lines, location, origin_text, summary_line, visible
 
 INDENT = "    "
 _STYLES = {
@@ -58,7 +58,9 @@ def report(result: CheckResult, options: ReportOptions) -> str:
 
 
 def _finding(finding: Finding, paint: _Paint) -> str:
-    first, *rest = escape_unsafe(finding.message).splitlines() or [""]
+    # a message quotes names from the input, and a name may hold a line break: no line of it
+    # may start with "::", which a CI runner takes as a command
+    first, *rest = inert_lines(escape_unsafe(finding.message)).splitlines() or [""]
     head = [
         paint(escape_unsafe(location(finding), one_line=True) + ":", "location"),
         paint(finding.severity, finding.severity),
@@ -76,7 +78,7 @@ def _finding(finding: Finding, paint: _Paint) -> str:
     if finding.suppressed and finding.suppressed_by:
         lines.append(f"{INDENT}{paint('suppressed by', 'muted')} {escape_unsafe(finding.suppressed_by, one_line=True)}")
     if finding.remediation:
-        fix, *more = escape_unsafe(finding.remediation).splitlines() or [""]
+        fix, *more = inert_lines(escape_unsafe(finding.remediation)).splitlines() or [""]
         lines.append(f"{INDENT}{paint('fix:', 'fix')} {fix}")
         lines.extend(INDENT + line for line in more)
     return "".join(line + "\n" for line in lines)
