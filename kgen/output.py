@@ -52,18 +52,22 @@ def _stands_for_a_descriptor(path: Path) -> bool:
 
 def _write_through(path: Path, data: bytes) -> None:
     """Write to a device or FIFO as it is (no temporary file, no rename)."""
-    fd = _descriptor_named(path)
-    if fd is not None and not _writable(fd):
+    named = _descriptor_named(path)
+    if named is not None and not _writable(named):
         # /dev/stdout while stdout is closed: kgen holds a read-only placeholder there, and
         # opening it anew for writing would open /dev/null, the report lost with exit 0
-        raise OutputError(f"cannot write {path}: descriptor {fd} is closed or not open for writing")
+        raise OutputError(f"cannot write {path}: descriptor {named} is closed or not open for writing")
     try:
         flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-        fd = os.open(path, flags)
+        fd = os.open(path, flags)  # a FIFO without a reader waits for one, as the shell's > does
         try:
             _write_all(fd, data)
         finally:
             os.close(fd)
+    except BrokenPipeError:
+        if named == 1:  # -o /dev/stdout | head: quiet, as a report written to stdout itself is
+            raise
+        raise OutputError(f"cannot write {path}: its reader has gone (Broken pipe)") from None
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}") from None
 

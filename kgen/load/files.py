@@ -10,6 +10,7 @@ so memory follows what the file holds, not the limit.
 from __future__ import annotations
 
 import os
+import select
 import stat
 from typing import BinaryIO
 
@@ -87,7 +88,11 @@ def read_regular(path: str | os.PathLike[str], limit: int, follow: bool = True) 
 def _read_fd(fd: int, limit: int) -> bytes:
     data = bytearray()
     while len(data) <= limit:
-        chunk = os.read(fd, min(CHUNK, limit + 1 - len(data)))
+        try:
+            chunk = os.read(fd, min(CHUNK, limit + 1 - len(data)))
+        except BlockingIOError:  # non-blocking and nothing yet: wait for the writer
+            select.select([fd], [], [])
+            continue
         if not chunk:
             return bytes(data)
         data += chunk
@@ -95,7 +100,17 @@ def _read_fd(fd: int, limit: int) -> bytes:
 
 
 def read_stream(stream: BinaryIO, limit: int) -> bytes:
-    """At most ``limit`` bytes of a stream (stdin), read in chunks; TooBig when it holds more."""
+    """At most ``limit`` bytes of a stream (stdin), read in chunks; TooBig when it holds more.
+
+    A descriptor left non-blocking by whoever started kgen (``O_NONBLOCK`` on a pipe) has
+    nothing to give before its writer has written: that is a wait, never the end of the
+    input (read as empty, ``check -`` would pass having checked nothing)."""
+    try:
+        fd: int | None = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # a stream in memory (a test's)
+        fd = None
+    if fd is not None and not getattr(stream, "peek", lambda _: b"")(0):  # nothing buffered: read the descriptor
+        return _read_fd(fd, limit)
     data = bytearray()
     read = getattr(stream, "read1", stream.read)
     while len(data) <= limit:

@@ -171,3 +171,78 @@ def test_check_reports_never_start_a_line_with_a_command(work: Path, fmt: str) -
     assert run.code == 1 and "NAME" in run.out
     if fmt in ("text", "junit"):  # the message's own line break kept, its "::" made inert
         assert "\\x3a:error::NAME" in run.out and "q\\x0a::error title=INJECTED::x.yaml" in run.out
+
+
+@pytest.mark.parametrize("args", [("check", "-", "--no-config", "-j", "1", "-f", "json"), ("diff", "-", "m.yaml"), ("render", "-")])
+def test_a_non_blocking_stdin_is_waited_for_not_read_as_empty(work: Path, args: tuple[str, ...]) -> None:
+    """A parent that leaves the pipe O_NONBLOCK (some runners do): the input is what the writer
+    writes later, never an empty input (`check -` would pass having checked nothing)."""
+    import fcntl
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(read_end, fcntl.F_SETFL, fcntl.fcntl(read_end, fcntl.F_GETFL) | os.O_NONBLOCK)
+    text = (PROFILE if args[0] == "render" else CONFIGMAP.format(name="m", value="c")).encode()
+    proc = subprocess.Popen([sys.executable, "-m", "kgen", *args], cwd=work, stdin=read_end, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(read_end)
+    try:
+        with os.fdopen(write_end, "wb") as writer:
+            # written only once kgen waits: a read before would be an empty input
+            readable = select_writable_after_reader(proc)
+            writer.write(text[:20])
+            writer.flush()
+            writer.write(text[20:])
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert readable and b"Traceback" not in stderr
+    if args[0] == "check":
+        assert proc.returncode == 0 and b'"objects": 1' in stdout, (stdout, stderr)
+    elif args[0] == "diff":
+        assert proc.returncode == 1 and b"data.a: c" in stdout, (stdout, stderr)
+    else:
+        assert proc.returncode == 0 and b"kind: Deployment" in stdout, (stdout, stderr)
+
+
+def select_writable_after_reader(proc: "subprocess.Popen[bytes]") -> bool:
+    """Until kgen has started and waits on its stdin (its CPU time stops growing), at most 20 s."""
+    import time
+
+    deadline, last = time.monotonic() + 20, -1.0
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False  # it ended without waiting: read the input as empty
+        with open(f"/proc/{proc.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        ticks = float(fields[11]) + float(fields[12])
+        if fields[0] == "S" and ticks == last and ticks > 0:
+            return True
+        last = ticks
+        time.sleep(0.2)
+    return False
+
+
+def test_o_dev_stdout_into_a_gone_reader_is_quiet_and_a_fifo_is_exit_2(work: Path) -> None:
+    import subprocess
+    import sys
+
+    big = "".join(CONFIGMAP.format(name=f"m{i}", value="b").replace("apiVersion", "---\napiVersion") for i in range(3000))
+    (work / "big.yaml").write_text(big, encoding="utf-8")
+    command = [sys.executable, "-m", "kgen", "check", "big.yaml", "--no-config", "-j", "1", "-f", "sarif"]
+    for target in ("/dev/stdout", "fifo"):
+        if target == "fifo":
+            os.mkfifo(work / "fifo")
+            reader = subprocess.Popen(["head", "-c", "10", "fifo"], cwd=work, stdout=subprocess.DEVNULL)
+            proc = subprocess.Popen([*command, "-o", "fifo"], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        else:
+            proc = subprocess.Popen([*command, "-o", target], cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            assert proc.stdout is not None
+            proc.stdout.read(10)
+            proc.stdout.close()  # the reader goes, as head does
+        _, stderr = proc.communicate(timeout=60)
+        if target == "fifo":
+            reader.wait(timeout=30)
+            assert (proc.returncode, stderr) == (2, b"kgen: cannot write fifo: its reader has gone (Broken pipe)\n")
+        else:
+            assert (proc.returncode, stderr) == (0, b"")
