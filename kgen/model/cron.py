@@ -45,7 +45,14 @@ _INT64_MAX = 2**63 - 1
 
 
 class CronError(ValueError):
-    """A schedule the parser refuses; the message is the parser's."""
+    """A schedule the parser refuses; the message is the parser's, ``field`` the one it refused (if one)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+_FIELD_NAMES = ("minute", "hour", "day of month", "month", "day of week")
 
 
 def parse_schedule(spec: str, zone_exists: Callable[[str], bool]) -> str | None:
@@ -70,9 +77,12 @@ def parse_schedule(spec: str, zone_exists: Callable[[str], bool]) -> str | None:
     fields = spec.split()
     if len(fields) != len(_FIELDS):
         raise CronError(f"expected exactly {len(_FIELDS)} fields, found {len(fields)}: [{' '.join(fields)}]")
-    for text, bounds in zip(fields, _FIELDS):
+    for text, bounds, name in zip(fields, _FIELDS, _FIELD_NAMES):
         for expr in (part for part in text.split(",") if part):
-            _range(expr, bounds)
+            try:
+                _range(expr, bounds)
+            except CronError as error:
+                raise CronError(str(error), name) from None
     return zone
 
 

@@ -769,7 +769,8 @@ def _check_schedule(data: Mapping[str, Any]) -> Iterator[Issue]:
         try:  # the schema took its shape: five fields or a descriptor, no TZ= prefix
             parse_schedule(schedule, zone_exists)
         except CronError as error:
-            yield Issue(("schedule",), f"{schedule!r}: {error}")
+            field = f"{error.field} field: " if error.field else ""
+            yield Issue(("schedule",), f"{schedule!r}: {field}{error}")
     time_zone = data.get("job", {}).get("timeZone")
     if isinstance(time_zone, str):
         problem = time_zone_problem(time_zone)

@@ -211,7 +211,7 @@ CASES = [
         "bad-cron",
         "name: job\ntype: batch\nimage: x/y:1\nschedule: '0 25 * * *'\n",
         [],
-        "p.yaml:4:1: schedule: '0 25 * * *': hour '25': 25 is out of range 0-23",
+        "p.yaml:4:1: schedule: '0 25 * * *': hour field: end of range (25) above maximum (23): 25",
     ),
     (
         "cron-field-without-schedule",

@@ -352,12 +352,12 @@ def test_valid_schedules(schedule: str) -> None:
 @pytest.mark.parametrize(
     ("schedule", "problem"),
     [
-        ("60 * * * *", "end of range (60) above maximum (59): 60"),
-        ("* * 0 * *", "beginning of range (0) below minimum (1): 0"),
-        ("* * * 13 *", "end of range (13) above maximum (12): 13"),
-        ("* * * * 7", "end of range (7) above maximum (6): 7"),
-        ("*/0 * * * *", "step of range should be a positive number: */0"),
-        ("5-1 * * * *", "beginning of range (5) beyond end of range (1): 5-1"),
+        ("60 * * * *", "minute field: end of range (60) above maximum (59): 60"),
+        ("* * 0 * *", "day of month field: beginning of range (0) below minimum (1): 0"),
+        ("* * * 13 *", "month field: end of range (13) above maximum (12): 13"),
+        ("* * * * 7", "day of week field: end of range (7) above maximum (6): 7"),
+        ("*/0 * * * *", "minute field: step of range should be a positive number: */0"),
+        ("5-1 * * * *", "minute field: beginning of range (5) beyond end of range (1): 5-1"),
     ],
 )
 def test_invalid_schedules(schedule: str, problem: str) -> None:
