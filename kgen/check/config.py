@@ -15,7 +15,7 @@ from kgen.check.exemptions import GLOB_FIELDS, Exemption, read_exemptions
 from kgen.check.policy import Policy, as_written, param_problems, refuse, schema_problem, single_document
 from kgen.check.schema_errors import Problem, did_you_mean
 from kgen.errors import ConfigError, KgenError, Location
-from kgen.load.files import TooBig, read_regular
+from kgen.load.files import TooBig, not_a_file, read_regular
 from kgen.load.repository import work_tree
 from kgen.load.yamlload import Document, FieldPath
 from kgen.model.k8s import WorkloadKind, format_field_path, parse_field_path
@@ -197,8 +197,9 @@ def _images(images: Mapping[str, str], base: Path, document: Document) -> dict[s
     found: dict[str, str] = {}
     for repository, written in images.items():
         path = base / written
-        if not path.is_file():
-            reason = "is a folder, not a Dockerfile" if path.is_dir() else "no such file"
+        what = not_a_file(path)
+        if what is not None:
+            reason = f"is {what}, not a Dockerfile" if what.startswith("a ") and "symbolic link" not in what else what
             message = f"{written}: {reason} (the path is relative to {document.source})"
             raise ConfigError(message, document.location(("images", repository)), f"images.{repository}")
         found[repository] = str(path)

@@ -64,6 +64,7 @@ from kgen.check.schema_errors import did_you_mean
 from kgen.check.targets import Context, ObjectTargets, Target
 from kgen.errors import ConfigError, InputError, InternalError, KgenError, LoadError
 from kgen.load.discover import STDIN_NAME, Source, discover, read_text
+from kgen.load.files import not_a_file
 from kgen.load.gcpause import no_cyclic_gc
 from kgen.load.helm import HelmSources, helm_sources
 from kgen.load.kustomize import KustomizePatches
@@ -295,9 +296,10 @@ def _note(source: Source, seen: set[str]) -> bool:
 def _named_dockerfiles(paths: Iterable[str]) -> Iterator[str]:
     """``--dockerfile`` paths, each an existing file (InputError otherwise)."""
     for path in paths:
-        if not os.path.isfile(path):
-            what = "is a directory; name the Dockerfile itself" if os.path.isdir(path) else "no such file"
-            raise InputError(f"--dockerfile {path}: {what}")
+        what = not_a_file(path)
+        if what is not None:
+            hint = "; name the Dockerfile itself" if what == "a directory" else ""
+            raise InputError(f"--dockerfile {path}: {what}{hint}")
         yield path
 
 

@@ -9,6 +9,7 @@ so memory follows what the file holds, not the limit.
 
 from __future__ import annotations
 
+import errno
 import os
 import select
 import stat
@@ -49,6 +50,19 @@ def kind_of(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
+def not_a_file(path: str | os.PathLike[str]) -> str | None:
+    """What is at ``path`` when it is not a regular file to read (``no such file``, ``a broken
+    symbolic link``, ``a symbolic link loop``, ``a directory``, ``a FIFO (named pipe)``...); None
+    when it is one. Nothing is opened."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if os.path.islink(path):
+            return "a symbolic link loop" if exc.errno == errno.ELOOP else "a broken symbolic link"
+        return "no such file" if exc.errno == errno.ENOENT else f"not readable ({exc.strerror})"
+    return kind_of(info.st_mode)
 
 
 def read_regular(path: str | os.PathLike[str], limit: int, follow: bool = True) -> bytes:

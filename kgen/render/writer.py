@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Protocol
 
 from kgen.errors import OutputError
-from kgen.load.files import kind_of
+from kgen.load.files import not_a_file
 from kgen.load.yamlload import DEFAULT_LIMITS
 from kgen.render.emit import header_app
 
@@ -184,13 +184,10 @@ def _make_dir(target: Path, directory: str) -> list[Path]:
 
 def _what(path: Path) -> str:
     """What is at ``path`` instead of a folder: ``a file``, ``a FIFO (named pipe)``, ``a broken symbolic link``..."""
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        if os.path.islink(path):
-            return "a symbolic link loop" if exc.errno == errno.ELOOP else "a broken symbolic link"
-        return "not a folder kgen can use"
-    return kind_of(info.st_mode) or "a file"
+    what = not_a_file(path)
+    if what is None:
+        return "a file"
+    return "not a folder kgen can use" if what.startswith(("no such", "not readable")) else what
 
 
 def _remove_empty(created: list[Path]) -> None:

@@ -4,6 +4,7 @@ other (severity, config, exemptions, # kgen:ignore, worker processes), dockerfil
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import types
@@ -179,6 +180,14 @@ def test_dockerfile_option_reads_any_name_once(tmp_path: Path, policies: Path) -
     assert result.summary.files == 2
     with pytest.raises(InputError, match="--dockerfile .*missing: no such file"):
         _check([], dockerfiles=(str(tmp_path / "missing"),))
+    os.mkfifo(tmp_path / "pipe")  # named for what it is, never opened (a FIFO would wait for a writer)
+    with pytest.raises(InputError, match=r"--dockerfile .*pipe: a FIFO \(named pipe\)$"):
+        _check([], dockerfiles=(str(tmp_path / "pipe"),))
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(InputError, match="--dockerfile .*gone: a broken symbolic link$"):
+        _check([], dockerfiles=(str(tmp_path / "gone"),))
+    with pytest.raises(InputError, match="--dockerfile .*: a directory; name the Dockerfile itself$"):
+        _check([], dockerfiles=(str(tmp_path),))
 
 
 def test_dockerfile_findings_are_identical_in_worker_processes(tmp_path: Path, policies: Path) -> None:

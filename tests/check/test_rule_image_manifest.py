@@ -142,7 +142,7 @@ def test_missing_dockerfile_is_a_config_error(tmp_path: Path) -> None:
     )
     (tmp_path / "services").mkdir()
     config.write_text("images:\n  ghcr.io/acme/shop-api: services\n")
-    with pytest.raises(ConfigError, match="services: is a folder, not a Dockerfile"):
+    with pytest.raises(ConfigError, match="services: is a directory, not a Dockerfile"):
         load_config(config)
     config.write_text("images:\n  ghcr.io/acme/shop-api@sha256:abc: Dockerfile\n")
     with pytest.raises(ConfigError):
