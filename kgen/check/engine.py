@@ -59,7 +59,7 @@ from kgen.check.result import (
     Summary,
 )
 from kgen.check.pss import level_selects
-from kgen.check.redact import is_secret, redact, secret_texts
+from kgen.check.redact import is_secret, redact_secret
 from kgen.check.schema_errors import did_you_mean
 from kgen.check.targets import Context, ObjectTargets, Target
 from kgen.errors import ConfigError, InputError, InternalError, KgenError, LoadError
@@ -519,8 +519,11 @@ class FileChecker:
                         self._count(counted, rule.id, entry, document, Violation("", ()), target)
                     continue
                 for violation in _violations(rule, target, context):
-                    if made >= MAX_PER_RULE and rule.id != API_REJECTED:
-                        self._count(counted, rule.id, entry, document, violation, target)
+                    if made >= MAX_PER_RULE:  # api-rejected's path is looked up without making the finding
+                        if rule.id != API_REJECTED or not _reported_by_schema(
+                            format_field_path(target.path + violation.path), schema_paths
+                        ):
+                            self._count(counted, rule.id, entry, document, violation, target)
                         continue
                     finding = self.stamp.finding(rule.id, entry, document, violation, target)
                     if rule.id == API_REJECTED and _reported_by_schema(finding.path, schema_paths):
@@ -727,7 +730,7 @@ class Stamper:
         severity = self.severity(rule_id, violation)
         message = violation.message
         if is_secret(entry.data):
-            message = redact(message, secret_texts(entry.data))
+            message = redact_secret(message, entry.data)
         by = suppressed_by(entry.suppressions, rule_id, line) if entry.suppressions else ""
         return Finding(
             rule=rule_id,

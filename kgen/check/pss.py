@@ -337,7 +337,7 @@ def host_path_volumes(pod: Pod) -> Iterator[Problem]:
         name = volume.get("name")
         message = f'volume "{name}" mounts the node\'s {where or "file system"} (hostPath)'
         writable = mounts.get(name, []) if isinstance(name, str) else []
-        read_only = name in mounted and not writable
+        read_only = isinstance(name, str) and name in mounted and not writable  # a list or mapping: schema-invalid
         danger = _host_path_danger(where, read_only) if where else None
         if danger:
             message += f": {danger[0]}"

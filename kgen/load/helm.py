@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from kgen.load.lines import editor_lines
 
 MARKER = "# Source: "
-_SOURCE = re.compile(r"^# Source: (\S.*?)[ \t]*$")
+_SOURCE = re.compile(r"^# Source: (\S.*)$")  # trailing blanks stripped after (a lazy match was quadratic)
 _SEPARATOR = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)")
 
 
@@ -87,7 +87,7 @@ def helm_sources(text: str) -> HelmSources | None:
             continue
         if current is not None:
             spans.append((first, number - 1, current))
-        path = match.group(1)
+        path = match.group(1).rstrip(" \t")
         current = HelmSource(path, number, rendered=not _is_crd_file(path))
         first = number
     if current is not None:
