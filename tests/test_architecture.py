@@ -14,7 +14,8 @@ from tests.conftest import REPO
 
 PACKAGE = REPO / "kgen"
 
-# Which kgen packages each layer may import (besides itself and kgen.errors).
+# Which kgen packages each layer may import (besides itself, kgen.errors and kgen.safetext, leaves
+# every layer may use).
 ALLOWED = {
     "kgen.load": set(),
     "kgen.model": {"kgen.load", "kgen.resources"},
@@ -23,6 +24,7 @@ ALLOWED = {
     "kgen.diff": {"kgen.load", "kgen.model"},
     "kgen.render": {"kgen.load", "kgen.model", "kgen.resources", "kgen.output"},
 }
+LEAVES = {"kgen.errors", "kgen.safetext"}
 # The render guard compares a render with a folder through the diff engine.
 EXCEPTIONS = {("kgen.render.guard", "kgen.diff")}
 
@@ -51,6 +53,11 @@ def layer(name: str) -> str | None:
     return next((l for l in ALLOWED if name == l or name.startswith(l + ".")), None)
 
 
+def test_the_leaves_import_nothing_of_kgen() -> None:
+    safetext = imports_of(PACKAGE / "safetext.py")
+    assert not {name for name in safetext if name.startswith("kgen")}
+
+
 @pytest.mark.parametrize(("name", "path"), modules(), ids=[n for n, _ in modules()])
 def test_imports_point_one_way(name: str, path: Path) -> None:
     own = layer(name)
@@ -59,7 +66,7 @@ def test_imports_point_one_way(name: str, path: Path) -> None:
             assert name.startswith("kgen.cli"), f"{name} imports click; only kgen/cli may"
         if not imported.startswith("kgen.") or own is None:
             continue
-        if imported == "kgen.errors" or imported == own or imported.startswith(own + "."):
+        if imported in LEAVES or imported == own or imported.startswith(own + "."):
             continue
         if any(name.startswith(a) and imported.startswith(b) for a, b in EXCEPTIONS):
             continue

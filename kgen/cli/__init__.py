@@ -18,7 +18,7 @@ import click
 
 from kgen import __version__
 from kgen.errors import ExitCode, KgenError, Terminated
-from kgen.report.common import escape_unsafe
+from kgen.safetext import escape_unsafe
 
 from kgen.cli import check as _check
 from kgen.cli import completion as _completion

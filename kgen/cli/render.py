@@ -7,7 +7,7 @@ import click
 from kgen.cli.streams import echo, yaml_for
 from kgen.errors import ExitCode
 from kgen.load.files import MAX_FILE_SIZE_MIB
-from kgen.report.common import escape_unsafe
+from kgen.safetext import escape_unsafe
 
 
 @click.command()

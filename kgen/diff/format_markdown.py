@@ -14,7 +14,7 @@ from typing import Any
 from kgen.diff.format_text import ROLLS, SIGNS, collapse, field_lines, more_line, rollout_lines, shown_changes
 from kgen.diff.result import ADDED, REMOVED, DiffResult, FieldChange, ObjectDiff
 from kgen.diff.values import block, plural, summary
-from kgen.report.common import escape_unsafe
+from kgen.safetext import escape_unsafe
 
 #: Lines of an added or removed object's YAML shown before it is cut short.
 MAX_CONTENT_LINES = 200

@@ -21,7 +21,7 @@ from kgen.diff.compare import MAX_CHANGES
 from kgen.diff.result import ADDED, CHANGED, REDACTED, REMOVED, DiffResult, FieldChange, ObjectDiff
 from kgen.diff.values import block, inline, is_long, summary, text_diff
 from kgen.errors import Location
-from kgen.report.common import escape_unsafe
+from kgen.safetext import escape_unsafe
 
 ARROW = "→"
 #: Marks a line saying what a change does to running pods.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kgen.render.api import RenderResult
 from kgen.render.writer import compare_output_dir
-from kgen.report.common import escape_unsafe
+from kgen.safetext import escape_unsafe
 
 
 def guard_report(result: RenderResult, directory: str, color: bool) -> tuple[bool, str]:

@@ -26,7 +26,6 @@ from kgen.report.common import (
     STDIN,
     absolute_path,
     context,
-    escape_unsafe,
     location,
     place,
     rendered_line,
@@ -35,6 +34,7 @@ from kgen.report.common import (
     suppressed_by,
     visible,
 )
+from kgen.safetext import escape_unsafe
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from kgen.check.result import SEVERITY_RANK, CheckedObject, CheckResult, Finding, ObjectRef
 
 from kgen.report.base import ReportOptions
-from kgen.report.common import escape_unsafe, inert_lines, is_failure, location, visible
+from kgen.report.common import is_failure, location, visible
+from kgen.safetext import escape_unsafe, inert_lines
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 #: Passing test cases listed in a run (one per object and rule: a tree of 100,000 objects would have

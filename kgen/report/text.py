@@ -21,7 +21,8 @@ from itertools import groupby
 from kgen.check.result import CheckResult, Finding
 
 from kgen.report.base import ReportOptions
-from kgen.report.common import context, escape_unsafe, inert_lines, location, origin_text, summary_line, visible
+from kgen.report.common import context, location, origin_text, summary_line, visible
+from kgen.safetext import escape_unsafe, inert_lines
 
 INDENT = "    "
 _STYLES = {
