@@ -52,6 +52,9 @@ SMALL = 4096
 #: chunk in bounded numbers, never the whole tree's.
 AHEAD = 8
 
+#: What the main process sends a worker when the run is complete (a pickled chunk is never empty).
+_STOP = b""
+
 #: Seconds to wait for a stopped worker to be reaped (a SIGKILLed process is gone in microseconds).
 REAP_SECONDS = 2.0
 
@@ -93,7 +96,10 @@ def _serve(tasks: Connection, results: Connection, setup: Setup) -> None:
         except Exception as exc:  # noqa: BLE001 - the answer to every chunk, raised by the main process
             failed = exc
         while True:
-            chunk: list[Source] = pickle.loads(tasks.recv_bytes())
+            data = tasks.recv_bytes()
+            if data == _STOP:
+                break
+            chunk: list[Source] = pickle.loads(data)
             try:
                 if failed is not None:
                     raise failed
@@ -170,9 +176,16 @@ class _Worker:
         self.held.append(number)
 
     def stop(self, kill: bool) -> None:
-        self.tasks.close()  # a worker waiting for a task sees the end and exits
         if kill:
             self.process.kill()
+        else:
+            # Told to stop in so many words: the end of the pipe alone is not seen while a worker
+            # started later holds a copy of this write end (forked with it), and the join would wait.
+            try:
+                self.tasks.send_bytes(_STOP)
+            except OSError:
+                pass
+        self.tasks.close()
         self.process.join(REAP_SECONDS)
         if self.process.exitcode is None:
             self.process.kill()

@@ -45,3 +45,22 @@ def test_in_tree_crds_validate_with_workers_as_without(tree: Path) -> None:
     assert ("a-servicemonitors.yaml", 13, 7, "schema-invalid") in alone  # interval: 30 seconds
     assert len(alone) >= 5
     assert findings(tree, 2) == alone
+
+
+def test_workers_stop_on_their_own_when_the_run_is_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker is told to stop and exits 0: the end of its task pipe alone is not seen while a
+    worker forked after it holds a copy of that pipe's write end, and stopping waited (2 s, then a kill)."""
+    for number in range(parallel.MIN_FILES + 6):
+        (tmp_path / f"cm{number}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{number}}}\n")
+    exits: list[int | None] = []
+    original = parallel._Worker.stop
+
+    def recorded(self: "parallel._Worker", kill: bool) -> None:
+        original(self, kill)
+        exits.append(self.process.exitcode)
+
+    monkeypatch.setattr(parallel, "REAP_SECONDS", 120.0)  # a worker that does not stop would hang the test
+    monkeypatch.setattr(parallel._Worker, "stop", recorded)
+    result = run_check(CheckOptions(paths=(str(tmp_path),), discover_config=False, jobs=2))
+    assert result.summary.files == parallel.MIN_FILES + 6
+    assert exits == [0, 0]
