@@ -105,7 +105,7 @@ def test_a_port_without_protocol_is_tcp_and_exec_probes_have_no_port(tmp_path: P
     assert findings(tmp_path, text) == []
 
 
-def test_the_shared_corpus_manifests_that_work_get_no_error(tmp_path: Path) -> None:
+def test_the_corpus_manifests_that_work_get_no_error(tmp_path: Path) -> None:
     """The corpus shapes: a tcpSocket or httpGet probe on a port the container never lists (argo-cd, jaeger, zipkin)."""
     text = pod("", "      livenessProbe:\n        tcpSocket: {port: 9001}\n").replace("      ports: \n", "")
     assert [severity for *_, severity, _ in findings(tmp_path, text)] == ["info"]

@@ -125,14 +125,14 @@ def test_a_named_link_to_a_device_is_read_only_if_regular(tree: Path) -> None:
 def test_follow_symlinks_reads_outside_links(tree: Path) -> None:
     (tree / "k8s" / "usr").unlink()
     (tree / "k8s" / "root").unlink()
-    outside = tree.parent / "shared"
+    outside = tree.parent / "common"
     outside.mkdir()
     (outside / "b.yaml").write_text(CONFIGMAP.format(name="b"), encoding="utf-8")
-    (tree / "k8s" / "shared").symlink_to(outside)
+    (tree / "k8s" / "common").symlink_to(outside)
     run = check("k8s", "--follow-symlinks", cwd=tree)
     refused = {file for file, _, message in findings(run) if message.startswith("symbolic link to")}
-    assert refused == set()  # leak.yaml and shared/ are read (the broken links and the FIFO stay refused)
-    assert json.loads(run.stdout)["summary"]["files"] == 9  # shared/b.yaml in; notes/ holds only hidden .kube
+    assert refused == set()  # leak.yaml and common/ are read (the broken links and the FIFO stay refused)
+    assert json.loads(run.stdout)["summary"]["files"] == 9  # common/b.yaml in; notes/ holds only hidden .kube
 
 
 def test_broken_links_on_the_command_line_read_the_same(tree: Path) -> None:
