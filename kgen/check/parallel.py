@@ -24,13 +24,13 @@ import os
 import pickle
 import signal
 from collections import deque
-from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from typing import Any, Iterable, Iterator, cast
 
 from kgen.check.engine import FileChecker, FileResult, Setup
 from kgen.errors import InternalError, KgenError, Terminated
 from kgen.load.discover import Source
+from kgen.signals import signals_held
 
 #: Below this many files, starting workers costs more than it saves: measured on 2 cores, 20 and 80
 #: files of the corpus took longer with 2 workers than in one process (a pre-commit run passes a few).
@@ -204,7 +204,7 @@ class _Workers:
     def __enter__(self) -> "_Workers":
         _running.add(self)
         try:
-            with _signals_held():  # a worker sets its own dispositions before it hears of a signal
+            with signals_held():  # a worker sets its own dispositions before it hears of a signal
                 for _ in range(self.jobs):
                     self.workers.append(_Worker(self.context, self.setup))
         except BaseException:
@@ -219,7 +219,7 @@ class _Workers:
         """Kill (or, after a complete run, let exit) every worker and reap it; idempotent."""
         if self.stopped:
             return
-        with _signals_held():  # a second Ctrl-C must not leave a worker unreaped
+        with signals_held():  # a second Ctrl-C must not leave a worker unreaped
             for worker in self.workers:
                 try:
                     worker.stop(kill)
@@ -286,16 +286,3 @@ def _ended(worker: _Worker) -> BaseException:
             "run with fewer --jobs, or --jobs 1"
         )
     return InternalError(f"a worker process ended unexpectedly (exit status {code})")
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back (delivered on leaving) where the platform can."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -38,6 +38,7 @@ from kgen.errors import OutputError
 from kgen.load.files import not_a_file
 from kgen.load.yamlload import DEFAULT_LIMITS
 from kgen.render.emit import header_app
+from kgen.signals import signals_held
 
 STAGING_PREFIX = ".kgen-staging-"
 _HEAD_BYTES = 512
@@ -83,7 +84,7 @@ def write_output_dir(result: Rendered, directory: str) -> WriteReport:
     done = False
     with _terminate_interrupts():
         try:
-            with _signals_blocked():
+            with signals_held():
                 created = _make_dir(target, directory)
             with _locked(target, directory):
                 plan = _plan(target, directory, result)
@@ -91,7 +92,7 @@ def write_output_dir(result: Rendered, directory: str) -> WriteReport:
             done = True
         finally:
             if created and not done:
-                with _signals_blocked():
+                with signals_held():
                     _remove_empty(created)
     return WriteReport(
         directory=directory,
@@ -328,7 +329,7 @@ def _apply(target: Path, directory: str, plan: _Plan) -> None:
     staging: Path | None = None
     keep = False
     try:
-        with _signals_blocked():  # the staging folder exists only with its cleanup below armed
+        with signals_held():  # the staging folder exists only with its cleanup below armed
             try:
                 staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
             except OSError as exc:
@@ -338,7 +339,7 @@ def _apply(target: Path, directory: str, plan: _Plan) -> None:
         old.mkdir()
         for name, text in plan.write.items():
             _write_new(new / name, text)
-        with _signals_blocked():
+        with signals_held():
             _commit(target, new, old, plan)
     except _Appeared as exc:
         raise OutputError(
@@ -356,7 +357,7 @@ def _apply(target: Path, directory: str, plan: _Plan) -> None:
         raise OutputError(f"cannot write to {directory}: {reason}; nothing was changed") from None
     finally:
         if staging is not None and not keep:
-            with _signals_blocked():  # a signal now must not leave half a staging folder behind
+            with signals_held():  # a signal now must not leave half a staging folder behind
                 shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -463,16 +464,3 @@ def _terminate_interrupts() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-@contextmanager
-def _signals_blocked() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the moves are done (delivered right after)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -222,7 +222,7 @@ import kgen.render.writer as writer
 signal.signal(signal.SIGINT, signal.default_int_handler)  # even when the parent shell ignores SIGINT
 reached_end = False
 try:
-    with writer._signals_blocked():
+    with writer.signals_held():
         os.kill(os.getpid(), signal.SIGINT)
         reached_end = True
 except KeyboardInterrupt:
