@@ -105,6 +105,7 @@ def test_mapping_keys_become_json_keys_as_sigs_yaml_makes_them(value: object, ke
 
 def test_float32_shortest_form_rounds_to_single_precision() -> None:
     assert go_float32_g(16777217.0) == "1.6777216e+07"  # not representable in float32
+    assert go_float32_g(1e100) == ".inf" and go_float32_g(-3.5e38) == "-.inf"  # beyond float32: infinity, as in Go
 
 
 def load_one(text: str, keep_nulls: bool = True) -> Document:

@@ -152,6 +152,8 @@ def go_float32_g(value: float) -> str:
         single = struct.unpack("f", struct.pack("f", value))[0]
     except OverflowError:
         return ".inf" if value > 0 else "-.inf"
+    if math.isinf(single):  # beyond float32 (1E100): packing rounds to infinity, as Go's float32() does
+        return ".inf" if single > 0 else "-.inf"
     if single == 0:
         return "-0" if math.copysign(1.0, single) < 0 else "0"
     for precision in range(1, 10):  # the shortest digits that read back as the same float32
