@@ -8,11 +8,13 @@ object only its key is kept, so memory grows with the index, not the tree.
 
 from __future__ import annotations
 
+import heapq
 import sys
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from collections.abc import Mapping
-from typing import Any, Iterator
+from typing import Any, Callable, Hashable, Iterable, Iterator, TypeVar
 
 from kgen.check.exemptions import Suppression
 from kgen.check.result import CheckedObject, ObjectRef
@@ -31,6 +33,8 @@ RBAC_GROUP = "rbac.authorization.k8s.io"
 CONFIG_KINDS = frozenset({"ConfigMap", "Secret"})
 NETWORKING_GROUP = "networking.k8s.io"
 GATEWAY_GROUP = "gateway.networking.k8s.io"
+
+T = TypeVar("T")
 
 
 def is_indexed(entry: "ObjectEntry") -> bool:
@@ -147,8 +151,6 @@ class ObjectIndex:
     _hpas_by_target: dict[Key, list[ObjectEntry]] = field(default_factory=dict)
     _pdbs_by_namespace: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     _namespaces: dict[str, ObjectEntry] = field(default_factory=dict)  # core Namespaces by name
-    #: Core Services with a selector, under (namespace, key, value) of their selector's first label.
-    _services_by_label: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
     _service_accounts: dict[tuple[str, str], ObjectEntry] = field(default_factory=dict)  # (namespace, name)
     #: RBAC bindings by the role they grant: (kind, namespace or "" for a ClusterRole, name).
     _bindings_by_role: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
@@ -174,6 +176,21 @@ class ObjectIndex:
     #: Per namespace, computed on first use: (ingress, egress) of a policy selecting every pod, and
     #: (ingress, egress) per object (by id) that some policy selects.
     _isolation: dict[str, tuple[tuple[bool, bool], dict[int, tuple[bool, bool]]]] = field(default_factory=dict)
+    #: Answers worked out once for a selector or label set that many objects share (2,000 Services
+    #: with one selector read its pods once, not 2,000 times); emptied whenever an object is added.
+    _memo: dict[Hashable, Any] = field(default_factory=dict)
+
+    def memo(self, key: Hashable | None, compute: Callable[[], T]) -> T:
+        """``compute()``, kept under ``key`` for the rest of the run (a key from :func:`frozen`; None
+        when the value could not be frozen: then it is computed every time)."""
+        if key is None:
+            return compute()
+        try:
+            found: T = self._memo[key]
+            return found
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     def add_key(self, key: Key) -> None:
         self.keys.add(key)
@@ -181,12 +198,10 @@ class ObjectIndex:
 
     def add(self, entry: ObjectEntry) -> None:
         self.add_key(entry.key)
+        if self._memo:
+            self._memo.clear()
         if entry.kind == "Service" and entry.group == "":
             self._add_service(entry)
-            selector = get_path(entry.data, ("spec", "selector"))
-            if isinstance(selector, Mapping) and selector:
-                key, value = min((str(k), str(v)) for k, v in selector.items())
-                self._services_by_label.setdefault((entry.namespace, key, value), []).append(entry)
             return
         if entry.kind == "ServiceAccount":
             if entry.group == "":
@@ -285,8 +300,12 @@ class ObjectIndex:
         """Whether the checked ConfigMap or Secret of that name may change in place (not immutable: true)."""
         return (kind, namespace, name) in self._mutable_configs
 
-    def services_selected(self, selector: Any, namespaces: frozenset[str] | None) -> Iterator[ObjectEntry]:
+    def services_selected(self, selector: Any, namespaces: frozenset[str] | None) -> tuple[ObjectEntry, ...]:
         """Core Services whose own labels a LabelSelector matches, in those namespaces (None: in any)."""
+        key = _key("services-selected", frozen(selector), namespaces)
+        return self.memo(key, lambda: tuple(self._services_selected(selector, namespaces)))
+
+    def _services_selected(self, selector: Any, namespaces: frozenset[str] | None) -> Iterator[ObjectEntry]:
         candidates = _candidates(
             selector, self._services_by_own_label, self._services_by_own_label_key, self._services_in, namespaces
         )
@@ -303,7 +322,7 @@ class ObjectIndex:
         """Whether any object that runs pods (a workload or a bare Pod) was checked, in that namespace if given."""
         return bool(self._pods_in.get(namespace)) if namespace is not None else bool(self._pods_in)
 
-    def pods_selected(self, namespace: str, selector: Any, empty_matches_all: bool) -> Iterator[ObjectEntry]:
+    def pods_selected(self, namespace: str, selector: Any, empty_matches_all: bool) -> tuple[ObjectEntry, ...]:
         """Workloads and bare Pods of the namespace whose pods' labels a LabelSelector matches.
 
         Candidates come from the selector's most selective term (a matchLabels
@@ -311,11 +330,17 @@ class ObjectIndex:
         objects carrying that label, not the namespace. Only a selector with no
         such term (empty, or NotIn and DoesNotExist alone) reads the namespace's
         pod objects: an empty one matches the first it reads, and a NotIn or
-        DoesNotExist one matches every pod that lacks what it excludes.
+        DoesNotExist one matches every pod that lacks what it excludes. The
+        answer is kept for the run: objects sharing a selector share it.
         """
-        for entry in self._pod_candidates(namespace, selector):
-            if selector_matches(selector, _with_controller_labels(entry, selector), empty_matches_all):
-                yield entry
+        return self.memo(
+            _key("pods-selected", namespace, frozen(selector), empty_matches_all),
+            lambda: tuple(
+                entry
+                for entry in self._pod_candidates(namespace, selector)
+                if selector_matches(selector, _with_controller_labels(entry, selector), empty_matches_all)
+            ),
+        )
 
     def _pod_candidates(self, namespace: str, selector: Any) -> list[ObjectEntry]:
         if not isinstance(selector, Mapping):
@@ -367,13 +392,21 @@ class ObjectIndex:
     def _isolate(self, namespace: str) -> tuple[tuple[bool, bool], dict[int, tuple[bool, bool]]]:
         all_ingress = all_egress = False
         selected: dict[int, tuple[bool, bool]] = {}
-        for policy in self.network_policies_in(namespace):
+        #: the policies' selectors, each once (policies sharing one mark its pods once), with the
+        #: directions any of them isolates
+        by_selector: dict[Hashable, tuple[Any, bool, bool]] = {}
+        for number, policy in enumerate(self.network_policies_in(namespace)):
             types = policy_types(policy)
             ingress, egress = "Ingress" in types, "Egress" in types
             selector = get_path(policy.data, ("spec", "podSelector"))
             if selector is None or selector_is_empty(selector):
                 all_ingress, all_egress = all_ingress or ingress, all_egress or egress
                 continue
+            key = frozen(selector)
+            key = ("unfrozen", number) if key is None else key
+            _, had_ingress, had_egress = by_selector.get(key, (selector, False, False))
+            by_selector[key] = (selector, had_ingress or ingress, had_egress or egress)
+        for selector, ingress, egress in by_selector.values():
             for pods in self.pods_selected(namespace, selector, empty_matches_all=True):
                 had_ingress, had_egress = selected.get(id(pods), (False, False))
                 selected[id(pods)] = (had_ingress or ingress, had_egress or egress)
@@ -394,31 +427,65 @@ class ObjectIndex:
         return next(iter(self._workloads_by_name.get(target, ())), None)
 
     def pdbs_for(self, workload: ObjectEntry) -> Iterator[ObjectEntry]:
-        """PDBs in the workload's namespace whose selector matches its pod labels."""
-        labels = pod_labels(workload)
-        for pdb in self._pdbs_by_namespace.get(workload.namespace, ()):
-            selector = get_path(pdb.data, ("spec", "selector"))
-            if selector_matches(selector, labels, empty_matches_all=_empty_selects_all(pdb)):
-                yield pdb
+        """PDBs in the workload's namespace whose selector matches its pod labels, in the order read.
+
+        Worked out once per namespace from the budgets' side: each distinct
+        selector finds its workloads as workloads_for finds them (by its
+        rarest label), so budgets and workloads are never paired one by one.
+        """
+        marks = self.memo(("pdbs-for", workload.namespace), lambda: self._budget_marks(workload.namespace))
+        for _, pdb in heapq.merge(*marks.get(id(workload), ()), key=lambda placed: placed[0]):
+            yield pdb
+
+    def _budget_marks(self, namespace: str) -> dict[int, list[list[tuple[int, ObjectEntry]]]]:
+        return _marks(
+            (
+                number,
+                pdb,
+                _key(frozen(get_path(pdb.data, ("spec", "selector"))), _empty_selects_all(pdb)),
+                partial(self.workloads_for, pdb),
+            )
+            for number, pdb in enumerate(self._pdbs_by_namespace.get(namespace, ()))
+        )
 
     def services_for(self, workload: ObjectEntry) -> Iterator[ObjectEntry]:
-        """Services in the workload's namespace whose spec.selector its pod labels match.
+        """Services in the workload's namespace whose spec.selector its pod labels match, in the order read.
 
         A Service's selector is a plain label map; one that is missing or empty
-        selects no pods (its endpoints are managed by hand).
+        selects no pods (its endpoints are managed by hand). Worked out once
+        per namespace from the Services' side, as pdbs_for is.
         """
-        labels = {str(key): str(value) for key, value in pod_labels(workload).items()}
-        for pair in labels.items():
-            for service in self._services_by_label.get((workload.namespace, *pair), ()):
-                selector = get_path(service.data, ("spec", "selector"))
-                if all(labels.get(str(key)) == str(value) for key, value in selector.items()):
-                    yield service
+        marks = self.memo(("services-for", workload.namespace), lambda: self._service_marks(workload.namespace))
+        for _, service in heapq.merge(*marks.get(id(workload), ()), key=lambda placed: placed[0]):
+            yield service
 
-    def workloads_for(self, pdb: ObjectEntry) -> Iterator[ObjectEntry]:
+    def _service_marks(self, namespace: str) -> dict[int, list[list[tuple[int, ObjectEntry]]]]:
+        def serving(selector: Mapping[str, Any]) -> Iterator[ObjectEntry]:
+            for candidate in self._pod_candidates(namespace, {"matchLabels": selector}):
+                labels = {str(key): str(value) for key, value in pod_labels(candidate).items()}
+                if all(labels.get(str(key)) == str(value) for key, value in selector.items()):
+                    yield candidate
+
+        return _marks(
+            (number, service, frozen(selector), partial(serving, selector))
+            for number, service in enumerate(self._services_in.get(namespace, ()))
+            for selector in [get_path(service.data, ("spec", "selector"))]
+            if isinstance(selector, Mapping) and selector
+        )
+
+    def workloads_for(self, pdb: ObjectEntry) -> tuple[ObjectEntry, ...]:
+        """The workloads (bare Pods aside) of the PDB's namespace whose pod template labels its selector
+        matches, found among the candidates of pods_selected; kept for PDBs with the same selector."""
         selector = get_path(pdb.data, ("spec", "selector"))
-        for workload in self._workloads_by_namespace.get(pdb.namespace, ()):
-            if selector_matches(selector, pod_labels(workload), empty_matches_all=_empty_selects_all(pdb)):
-                yield workload
+        empty = _empty_selects_all(pdb)
+        return self.memo(
+            _key("workloads-for", pdb.namespace, frozen(selector), empty),
+            lambda: tuple(
+                workload
+                for workload in self._pod_candidates(pdb.namespace, selector)
+                if not _is_bare_pod(workload) and selector_matches(selector, pod_labels(workload), empty)
+            ),
+        )
 
 
 def _candidates(
@@ -459,6 +526,46 @@ def _candidates(
     else:
         for namespace in sorted(namespaces):
             yield from by_namespace.get(namespace, ())
+
+
+def frozen(value: Any) -> Hashable | None:
+    """A hashable stand-in for a value read from YAML, equal for equal values of the same types and
+    order (``1`` and ``"1"`` differ); None when it holds something that cannot be hashed."""
+    if isinstance(value, Mapping):
+        items = []
+        for key, item in value.items():
+            pair = (frozen(key), frozen(item))
+            if pair[0] is None or pair[1] is None:
+                return None
+            items.append(pair)
+        return ("map", tuple(items))
+    if isinstance(value, list):
+        parts = tuple(frozen(item) for item in value)
+        return None if any(part is None for part in parts) else ("list", parts)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return (type(value).__name__, value)
+    return None
+
+
+def _marks(
+    selecting: Iterable[tuple[int, ObjectEntry, Hashable | None, Callable[[], Iterable[ObjectEntry]]]],
+) -> dict[int, list[list[tuple[int, ObjectEntry]]]]:
+    """For each object some of the selecting objects select (by id): the groups of those, each group
+    the objects sharing one selector with their places in the order read. ``selecting`` gives (place,
+    object, its selector frozen, what the selector selects); each distinct selector is evaluated once."""
+    groups: dict[Hashable, tuple[list[tuple[int, ObjectEntry]], Callable[[], Iterable[ObjectEntry]]]] = {}
+    for number, entry, key, selected in selecting:
+        groups.setdefault(("unfrozen", number) if key is None else key, ([], selected))[0].append((number, entry))
+    marks: dict[int, list[list[tuple[int, ObjectEntry]]]] = {}
+    for members, selected in groups.values():
+        for entry in selected():
+            marks.setdefault(id(entry), []).append(members)
+    return marks
+
+
+def _key(*parts: Hashable | None) -> tuple[Hashable | None, ...] | None:
+    """A memo key, or None (compute every time) when one of its parts could not be frozen."""
+    return None if any(part is None for part in parts) else parts
 
 
 def _labels(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Iterator
 
-from kgen.check.index import ObjectEntry, min_replicas_of, replicas_of
+from kgen.check.index import ObjectEntry, frozen, min_replicas_of, replicas_of
 from kgen.check.api import Context, Target, Violation
 from kgen.model.numbers import percent as parse_percent, scaled_value
 
@@ -36,21 +36,32 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
             ("spec", "minAvailable"),
         )
         return
-    for workload in ctx.index.workloads_for(target.entry):
+    workloads = ctx.index.workloads_for(target.entry)
+    selector, shown = frozen(spec.get("selector")), frozen(value)
+    key = None if selector is None or shown is None else (
+        "pdb-blocks-eviction", target.entry.namespace, target.entry.ref.api_version, selector, shown
+    )  # budgets with one selector and minAvailable share the answer
+    yield from ctx.index.memo(key, lambda: _blocked(value, workloads, ctx))
+
+
+def _blocked(value: Any, workloads: tuple[ObjectEntry, ...], ctx: Context) -> tuple[Violation, ...]:
+    for workload in workloads:
         expected = _expected_pods(workload, ctx)
         if not expected:
             continue  # scaled to zero: nothing to evict
         required = _min_available(value, expected)
         if required is not None and required >= expected:
-            yield Violation(
-                f"minAvailable {value} requires {required} of the {expected} pods of "
-                f"{workload.kind}/{workload.ref.name} to stay up, so none can be evicted",
-                ("spec", "minAvailable"),
+            return (
+                Violation(
+                    f"minAvailable {value} requires {required} of the {expected} pods of "
+                    f"{workload.kind}/{workload.ref.name} to stay up, so none can be evicted",
+                    ("spec", "minAvailable"),
+                ),
             )
-            return
+    return ()
 
 
-def _expected_pods(workload: ObjectEntry, ctx: Any) -> int | None:
+def _expected_pods(workload: ObjectEntry, ctx: Context) -> int | None:
     hpas = list(ctx.index.hpas_for(workload))
     if hpas:
         return min(min_replicas_of(hpa) for hpa in hpas)

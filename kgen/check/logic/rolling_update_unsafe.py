@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from kgen.check.api import Context, ObjectEntry, Target, Violation
 from kgen.check.index import min_replicas_of, replicas_of
+from kgen.check.logic._refs import NAMED
 from kgen.check.logic._workloads import version_at_least
 from kgen.load.yamlload import FieldPath
 from kgen.model.numbers import scaled_value as scaled
@@ -41,7 +42,8 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     if not services:
         return  # no Service sends traffic to it among the checked objects
     what, path = found
-    names = ", ".join(f'"{name}"' for name in services)
+    names = ", ".join(f'"{name}"' for name in services[:NAMED])
+    names += f" and {len(services) - NAMED} more" if len(services) > NAMED else ""
     served = f"Service {names} then has" if len(services) == 1 else f"Services {names} then have"
     yield Violation(f"{what}; {served} no ready endpoint: each rollout is an outage", path)
 

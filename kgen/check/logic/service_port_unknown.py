@@ -4,6 +4,9 @@ The endpoints controller resolves a named targetPort in each selected pod,
 among its containers' ports and then its native sidecars', matching name
 and protocol; a pod where it resolves nowhere gets no endpoint for that
 port. A number is used as it is, declared or not.
+
+What a port finds is kept per selector: Services sharing one (a chart's
+per-environment copies) read the selected pods' ports once.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.api import Context, ObjectEntry, Target, Violation
+from kgen.check.index import frozen
 from kgen.model.numbers import is_digits
 from kgen.check.logic._refs import names, protocol_of, service_ports, serving_ports
 from kgen.check.logic.service_selects_no_pods import selector_of
@@ -20,26 +24,38 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     selector = selector_of(target)
     if selector is None:
         return
-    pods = list(ctx.index.pods_selected(target.entry.namespace, {"matchLabels": selector}, False))
+    namespace, index = target.entry.namespace, ctx.index
+    pods = index.pods_selected(namespace, {"matchLabels": selector}, False)
     if not pods:
         return  # service-selects-no-pods says so
-    declared = {id(pod): list(serving_ports(pod)) for pod in pods}
-    for index, port in enumerate(service_ports(target.entry)):
+    chosen = frozen(selector)
+    declared = index.memo(
+        None if chosen is None else ("service-port-unknown", "declared", namespace, chosen),
+        lambda: {id(pod): list(serving_ports(pod)) for pod in pods},
+    )
+    for number, port in enumerate(service_ports(target.entry)):
         field = "targetPort" if "targetPort" in port else "port"  # targetPort defaults to port
         wanted = port.get(field)
         protocol = protocol_of(port)
-        where = ("spec", "ports", index, field)
+        where = ("spec", "ports", number, field)
         if isinstance(wanted, str) and not is_digits(wanted):  # digits only: refused as a port name
-            yield from _named(wanted, protocol, port, pods, declared, where)
+            found = lambda: list(_named(wanted, protocol, port, pods, declared, where))  # noqa: E731
         elif isinstance(wanted, int) and not isinstance(wanted, bool):
-            yield from _numbered(wanted, protocol, field, pods, declared, where)
+            found = lambda: list(_numbered(wanted, protocol, field, pods, declared, where))  # noqa: E731
+        else:
+            continue
+        shown = frozen(port.get("port"))
+        key = None if chosen is None or shown is None else (
+            "service-port-unknown", namespace, chosen, field, type(wanted).__name__, wanted, protocol, shown, where
+        )
+        yield from index.memo(key, found)
 
 
 def _named(
     name: str,
     protocol: str,
     port: Mapping[str, Any],
-    pods: list[ObjectEntry],
+    pods: tuple[ObjectEntry, ...],
     declared: Mapping[int, list[Mapping[str, Any]]],
     where: tuple[str | int, ...],
 ) -> Iterator[Violation]:
@@ -49,6 +65,7 @@ def _named(
     ]
     if not lacking:
         return
+    lacks = {id(pod) for pod in lacking}
     other = sorted({protocol_of(p) for pod in lacking for p in declared[id(pod)] if p.get("name") == name})
     only = f" (they declare it for {' and '.join(other)} only)" if other else ""
     service_port = port.get("port")
@@ -63,7 +80,7 @@ def _named(
     yield Violation(
         f"targetPort {name} is not declared for {protocol} by the pods of {names(lacking)}{only}; those pods get "
         f"no endpoint for port {service_port}, only the pods of "
-        f"{names(p for p in pods if p not in lacking)} receive its traffic",
+        f"{names(p for p in pods if id(p) not in lacks)} receive its traffic",
         where,
         severity="warning",
     )
@@ -73,7 +90,7 @@ def _numbered(
     number: int,
     protocol: str,
     field: str,
-    pods: list[ObjectEntry],
+    pods: tuple[ObjectEntry, ...],
     declared: Mapping[int, list[Mapping[str, Any]]],
     where: tuple[str | int, ...],
 ) -> Iterator[Violation]:

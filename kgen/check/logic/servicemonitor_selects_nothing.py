@@ -11,10 +11,10 @@ kept only where a selected object has it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Iterable, Iterator
+from typing import Any, Hashable, Iterable, Iterator
 
 from kgen.check.api import Context, ObjectEntry, Target, Violation
-from kgen.check.index import selector_matches
+from kgen.check.index import frozen, selector_matches
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import containers, get_path
 
@@ -39,30 +39,55 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     if not _well_formed(selector):
         return  # the CRD's schema refuses it (schema-invalid where the CRD is checked)
     namespaces = _namespaces(spec, entry.namespace)
-    where = _where(namespaces)
     if entry.kind == "ServiceMonitor":
         if not (ctx.complete or ctx.index.has_kind("", "Service")):
             return
-        services = [(s.ref.name, _list(get_path(s.data, ("spec", "ports")))) for s in ctx.index.services_selected(selector, namespaces)]
-        if _selects_apiserver(selector, namespaces, ctx):
-            services.append(("kubernetes", APISERVER_PORTS))
-        if not services:
-            if ctx.complete or not namespaces or not namespaces <= CLUSTER_NAMESPACES or _any_service_in(namespaces, ctx):
-                yield _nothing(entry, "Service", "Services' labels", selector, where)
-            return
-        yield from _service_ports(spec, services)
+        key = _key(entry, selector, namespaces, spec.get("endpoints"))
+        yield from ctx.index.memo(key, lambda: tuple(_service_monitor(entry, spec, selector, namespaces, ctx)))
     elif entry.kind == "PodMonitor":
         if not (ctx.complete or ctx.index.has_pods()):
             return
-        pods = [
-            found
-            for namespace in (sorted(namespaces) if namespaces is not None else ctx.index.pod_namespaces())
-            for found in ctx.index.pods_selected(namespace, selector, empty_matches_all=True)
-        ]
-        if not pods:
-            yield _nothing(entry, "pod", "pod templates' labels", selector, where)
-            return
-        yield from _pod_ports(spec, pods)
+        key = _key(entry, selector, namespaces, spec.get("podMetricsEndpoints"))
+        yield from ctx.index.memo(key, lambda: tuple(_pod_monitor(entry, spec, selector, namespaces, ctx)))
+
+
+def _service_monitor(
+    entry: ObjectEntry, spec: Mapping[str, Any], selector: Mapping[str, Any], namespaces: frozenset[str] | None,
+    ctx: Context,
+) -> Iterator[Violation]:
+    services = [(s.ref.name, _list(get_path(s.data, ("spec", "ports")))) for s in ctx.index.services_selected(selector, namespaces)]
+    if _selects_apiserver(selector, namespaces, ctx):
+        services.append(("kubernetes", APISERVER_PORTS))
+    if not services:
+        if ctx.complete or not namespaces or not namespaces <= CLUSTER_NAMESPACES or _any_service_in(namespaces, ctx):
+            yield _nothing(entry, "Service", "Services' labels", selector, _where(namespaces))
+        return
+    yield from _service_ports(spec, services)
+
+
+def _pod_monitor(
+    entry: ObjectEntry, spec: Mapping[str, Any], selector: Mapping[str, Any], namespaces: frozenset[str] | None,
+    ctx: Context,
+) -> Iterator[Violation]:
+    pods = [
+        found
+        for namespace in (sorted(namespaces) if namespaces is not None else ctx.index.pod_namespaces())
+        for found in ctx.index.pods_selected(namespace, selector, empty_matches_all=True)
+    ]
+    if not pods:
+        yield _nothing(entry, "pod", "pod templates' labels", selector, _where(namespaces))
+        return
+    yield from _pod_ports(spec, pods)
+
+
+def _key(entry: ObjectEntry, selector: Any, namespaces: frozenset[str] | None, endpoints: Any) -> Hashable | None:
+    """Monitors of one kind with one selector, namespaces and endpoints (a chart's copies) share their
+    findings; where a finding points depends on whether spec.selector is written."""
+    chosen, listed = frozen(selector), frozen(endpoints)
+    if chosen is None or listed is None:
+        return None
+    written = "selector" in _spec(entry)
+    return ("servicemonitor-selects-nothing", entry.kind, entry.namespace, chosen, namespaces, listed, written)
 
 
 def _selects_apiserver(selector: Mapping[str, Any], namespaces: frozenset[str] | None, ctx: Context) -> bool:
