@@ -40,6 +40,9 @@ MIN_FILES = 64
 #: hand-over work stays small (measured: 4 costs 10 % more wall time on a
 #: 10,000-document tree), small enough to keep the workers evenly loaded.
 CHUNK = 16
+#: ...or files of this many bytes in all, whichever comes first: the few very large files of a tree
+#: (a 2 MB install.yaml takes a second) go out alone, and do not leave one worker with most of the work.
+CHUNK_BYTES = 256 * 1024
 
 #: Chunks a worker holds at a time: the one it checks and the next, so it never waits for the
 #: main process between two. A second chunk is sent only when it is small (SMALL bytes, far
@@ -149,13 +152,25 @@ def stop_all() -> None:
 
 def _chunks(sources: Iterable[Source]) -> Iterator[list[Source]]:
     chunk: list[Source] = []
+    size = 0
     for source in sources:
         chunk.append(source)
-        if len(chunk) == CHUNK:
+        size += _size(source)
+        if len(chunk) == CHUNK or size >= CHUNK_BYTES:
             yield chunk
-            chunk = []
+            chunk, size = [], 0
     if chunk:
         yield chunk
+
+
+def _size(source: Source) -> int:
+    """Its bytes as far as a stat tells (0 when it cannot): what a chunk's share of the work is judged by."""
+    if source.text is not None:
+        return len(source.text)
+    try:
+        return source.path.stat().st_size if source.path is not None else 0
+    except OSError:
+        return 0
 
 
 class _Worker:

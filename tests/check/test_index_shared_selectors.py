@@ -102,7 +102,7 @@ def counted(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Finding], Co
         result = run_check(CheckOptions(paths=(str(root),), discover_config=False, schema_validation=False))
     finally:
         patch.undo()
-    return result.findings, calls
+    return list(result.findings), calls
 
 
 def lines(findings: list[Finding], rule: str) -> list[tuple[int, int, str]]:
