@@ -146,3 +146,20 @@ def test_two_services_are_named_in_order(tmp_path: Path) -> None:
 def test_a_knative_service_is_not_a_core_service(tmp_path: Path) -> None:
     text = deployment("\n  replicas: 2", "    type: Recreate") + SERVICE.replace("apiVersion: v1", "apiVersion: serving.knative.dev/v1")
     assert findings(tmp_path, text) == []
+
+
+def test_a_service_serves_only_its_own_namespace(tmp_path: Path) -> None:
+    served = deployment("\n  replicas: 3", "    type: Recreate").replace("  name: web\n", "  name: web\n  namespace: shop\n", 1)
+    alone = deployment("\n  replicas: 3", "    type: Recreate").replace("  name: web\n", "  name: web\n  namespace: lab\n", 1)
+    service = SERVICE.replace("  name: web\n", "  name: web\n  namespace: shop\n", 1)
+    text = served + service + "---\n" + alone  # same pod labels in both namespaces; the Service is in shop only
+    assert [(line, column) for _, line, column, _, _ in findings(tmp_path, text)] == [loc(text, "type: Recreate")]
+
+
+def test_many_services_are_counted_after_the_first_three(tmp_path: Path) -> None:
+    services = "".join(SERVICE.replace("  name: web\n", f"  name: web-{n}\n", 1) for n in range(5))
+    text = deployment("\n  replicas: 3", "    type: Recreate") + services
+    assert [message for *_, message in findings(tmp_path, text)] == [
+        'strategy Recreate stops all 3 replicas before it starts new ones; Services "web-0", "web-1", "web-2" '
+        "and 2 more then have no ready endpoint: each rollout is an outage"
+    ]
