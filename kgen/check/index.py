@@ -180,16 +180,18 @@ class ObjectIndex:
     #: with one selector read its pods once, not 2,000 times); emptied whenever an object is added.
     _memo: dict[Hashable, Any] = field(default_factory=dict)
 
-    def memo(self, key: Hashable | None, compute: Callable[[], T]) -> T:
-        """``compute()``, kept under ``key`` for the rest of the run (a key from :func:`frozen`; None
-        when the value could not be frozen: then it is computed every time)."""
-        if key is None:
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, kept for the rest of the run under ``key``: a tuple of plain values (strings,
+        numbers, selectors as read), compared as :func:`frozen` compares them. A key holding something
+        that cannot be frozen is computed every time."""
+        held = frozen(key)
+        if held is None:
             return compute()
         try:
-            found: T = self._memo[key]
+            found: T = self._memo[held]
             return found
         except KeyError:
-            value = self._memo[key] = compute()
+            value = self._memo[held] = compute()
             return value
 
     def add_key(self, key: Key) -> None:
@@ -302,8 +304,9 @@ class ObjectIndex:
 
     def services_selected(self, selector: Any, namespaces: frozenset[str] | None) -> tuple[ObjectEntry, ...]:
         """Core Services whose own labels a LabelSelector matches, in those namespaces (None: in any)."""
-        key = _key("services-selected", frozen(selector), namespaces)
-        return self.memo(key, lambda: tuple(self._services_selected(selector, namespaces)))
+        return self.memo(
+            ("services-selected", selector, namespaces), lambda: tuple(self._services_selected(selector, namespaces))
+        )
 
     def _services_selected(self, selector: Any, namespaces: frozenset[str] | None) -> Iterator[ObjectEntry]:
         candidates = _candidates(
@@ -334,7 +337,7 @@ class ObjectIndex:
         answer is kept for the run: objects sharing a selector share it.
         """
         return self.memo(
-            _key("pods-selected", namespace, frozen(selector), empty_matches_all),
+            ("pods-selected", namespace, selector, empty_matches_all),
             lambda: tuple(
                 entry
                 for entry in self._pod_candidates(namespace, selector)
@@ -442,7 +445,7 @@ class ObjectIndex:
             (
                 number,
                 pdb,
-                _key(frozen(get_path(pdb.data, ("spec", "selector"))), _empty_selects_all(pdb)),
+                frozen((get_path(pdb.data, ("spec", "selector")), _empty_selects_all(pdb))),
                 partial(self.workloads_for, pdb),
             )
             for number, pdb in enumerate(self._pdbs_by_namespace.get(namespace, ()))
@@ -479,7 +482,7 @@ class ObjectIndex:
         selector = get_path(pdb.data, ("spec", "selector"))
         empty = _empty_selects_all(pdb)
         return self.memo(
-            _key("workloads-for", pdb.namespace, frozen(selector), empty),
+            ("workloads-for", pdb.namespace, selector, empty),
             lambda: tuple(
                 workload
                 for workload in self._pod_candidates(pdb.namespace, selector)
@@ -529,8 +532,9 @@ def _candidates(
 
 
 def frozen(value: Any) -> Hashable | None:
-    """A hashable stand-in for a value read from YAML, equal for equal values of the same types and
-    order (``1`` and ``"1"`` differ); None when it holds something that cannot be hashed."""
+    """A hashable stand-in for a value read from YAML (and tuples and frozensets of such values), equal
+    for equal values of the same types and order (``1`` and ``"1"`` differ); None when it holds
+    something that cannot be hashed."""
     if isinstance(value, Mapping):
         items = []
         for key, item in value.items():
@@ -539,10 +543,10 @@ def frozen(value: Any) -> Hashable | None:
                 return None
             items.append(pair)
         return ("map", tuple(items))
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         parts = tuple(frozen(item) for item in value)
-        return None if any(part is None for part in parts) else ("list", parts)
-    if value is None or isinstance(value, (str, int, float, bool)):
+        return None if any(part is None for part in parts) else (type(value).__name__, parts)
+    if value is None or isinstance(value, (str, int, float, bool, frozenset)):
         return (type(value).__name__, value)
     return None
 
@@ -561,11 +565,6 @@ def _marks(
         for entry in selected():
             marks.setdefault(id(entry), []).append(members)
     return marks
-
-
-def _key(*parts: Hashable | None) -> tuple[Hashable | None, ...] | None:
-    """A memo key, or None (compute every time) when one of its parts could not be frozen."""
-    return None if any(part is None for part in parts) else parts
 
 
 def _labels(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:

@@ -164,11 +164,14 @@ def _chunks(sources: Iterable[Source]) -> Iterator[list[Source]]:
 
 
 def _size(source: Source) -> int:
-    """Its bytes as far as a stat tells (0 when it cannot): what a chunk's share of the work is judged by."""
+    """Its bytes as far as a stat tells (0 when it cannot, or for a link kgen refuses to follow): what
+    a chunk's share of the work is judged by."""
     if source.text is not None:
         return len(source.text)
+    if source.path is None or source.refused is not None:
+        return 0
     try:
-        return source.path.stat().st_size if source.path is not None else 0
+        return source.path.stat().st_size
     except OSError:
         return 0
 

@@ -101,3 +101,16 @@ def test_an_undeclared_number_is_info_and_an_unset_target_port_is_the_port(tmp_p
 def test_a_service_selecting_no_pods_is_left_to_service_selects_no_pods(tmp_path: Path) -> None:
     text = pods("api", "[]", "{app: api}") + SERVICE.format(port="{port: 80, targetPort: web}")
     assert findings(tmp_path, text) == []
+
+
+def test_services_sharing_a_selector_are_each_judged_by_their_own_ports(tmp_path: Path) -> None:
+    """What one Service's port finds is kept for others with the same selector, never for a different port."""
+    declared = pods("web", "[{name: http, containerPort: 8080}]")
+    services = [
+        SERVICE.replace("name: web}", f"name: {name}}}").format(port=f"{{port: 80, targetPort: {target}}}")
+        for name, target in (("a", "http"), ("b", "web"), ("c", "http"), ("d", 8080), ("e", 9090))
+    ]
+    text = declared + "---".join(services)
+    assert [(line, severity) for line, _, severity, _ in findings(tmp_path, text)] == [
+        (loc(text, "targetPort: web")[0], "error"), (loc(text, "targetPort: 9090")[0], "info"),
+    ]

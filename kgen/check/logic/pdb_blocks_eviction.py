@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Iterator
 
-from kgen.check.index import ObjectEntry, frozen, min_replicas_of, replicas_of
+from kgen.check.index import ObjectEntry, min_replicas_of, replicas_of
 from kgen.check.api import Context, Target, Violation
 from kgen.model.numbers import percent as parse_percent, scaled_value
 
@@ -36,12 +36,9 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
             ("spec", "minAvailable"),
         )
         return
-    workloads = ctx.index.workloads_for(target.entry)
-    selector, shown = frozen(spec.get("selector")), frozen(value)
-    key = None if selector is None or shown is None else (
-        "pdb-blocks-eviction", target.entry.namespace, target.entry.ref.api_version, selector, shown
-    )  # budgets with one selector and minAvailable share the answer
-    yield from ctx.index.memo(key, lambda: _blocked(value, workloads, ctx))
+    entry = target.entry  # budgets with one selector and minAvailable share the answer
+    key = ("pdb-blocks-eviction", entry.namespace, entry.ref.api_version, spec.get("selector"), value)
+    yield from ctx.index.memo(key, lambda: _blocked(value, ctx.index.workloads_for(entry), ctx))
 
 
 def _blocked(value: Any, workloads: tuple[ObjectEntry, ...], ctx: Context) -> tuple[Violation, ...]:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Iterator
 
 from kgen.check.api import Context, ObjectEntry, Target, Violation
-from kgen.check.index import frozen, min_replicas_of, pod_labels, replicas_of
+from kgen.check.index import min_replicas_of, pod_labels, replicas_of
 from kgen.check.logic._refs import NAMED
 from kgen.check.logic._workloads import version_at_least
 from kgen.load.yamlload import FieldPath
@@ -38,9 +38,9 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     )
     if found is None:
         return
-    labels = frozen({str(k): str(v) for k, v in pod_labels(entry).items()})  # what services_for answers by
+    labels = {str(k): str(v) for k, v in pod_labels(entry).items()}  # what services_for answers by
     services: list[str] = ctx.index.memo(
-        None if labels is None else ("rolling-update-unsafe", entry.namespace, labels),
+        ("rolling-update-unsafe", entry.namespace, labels),
         lambda: sorted({service.ref.name for service in ctx.index.services_for(entry)}),
     )
     if not services:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from kgen.check.api import Context, ObjectEntry, Target, Violation
-from kgen.check.index import frozen
 from kgen.model.numbers import is_digits
 from kgen.check.logic._refs import names, protocol_of, service_ports, serving_ports
 from kgen.check.logic.service_selects_no_pods import selector_of
@@ -28,10 +27,8 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
     pods = index.pods_selected(namespace, {"matchLabels": selector}, False)
     if not pods:
         return  # service-selects-no-pods says so
-    chosen = frozen(selector)
     declared = index.memo(
-        None if chosen is None else ("service-port-unknown", "declared", namespace, chosen),
-        lambda: {id(pod): list(serving_ports(pod)) for pod in pods},
+        ("service-port-unknown", namespace, selector), lambda: {id(pod): list(serving_ports(pod)) for pod in pods}
     )
     for number, port in enumerate(service_ports(target.entry)):
         field = "targetPort" if "targetPort" in port else "port"  # targetPort defaults to port
@@ -44,11 +41,7 @@ def check(target: Target, ctx: Context, params: Mapping[str, Any]) -> Iterator[V
             found = lambda: list(_numbered(wanted, protocol, field, pods, declared, where))  # noqa: E731
         else:
             continue
-        shown = frozen(port.get("port"))
-        key = None if chosen is None or shown is None else (
-            "service-port-unknown", namespace, chosen, field, type(wanted).__name__, wanted, protocol, shown, where
-        )
-        yield from index.memo(key, found)
+        yield from index.memo(("service-port-unknown", namespace, selector, wanted, protocol, port.get("port"), where), found)
 
 
 def _named(

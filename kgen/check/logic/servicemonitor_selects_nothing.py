@@ -11,10 +11,10 @@ kept only where a selected object has it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Hashable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from kgen.check.api import Context, ObjectEntry, Target, Violation
-from kgen.check.index import frozen, selector_matches
+from kgen.check.index import selector_matches
 from kgen.load.yamlload import FieldPath
 from kgen.model.k8s import containers, get_path
 
@@ -80,14 +80,11 @@ def _pod_monitor(
     yield from _pod_ports(spec, pods)
 
 
-def _key(entry: ObjectEntry, selector: Any, namespaces: frozenset[str] | None, endpoints: Any) -> Hashable | None:
+def _key(entry: ObjectEntry, selector: Any, namespaces: frozenset[str] | None, endpoints: Any) -> tuple[Any, ...]:
     """Monitors of one kind with one selector, namespaces and endpoints (a chart's copies) share their
     findings; where a finding points depends on whether spec.selector is written."""
-    chosen, listed = frozen(selector), frozen(endpoints)
-    if chosen is None or listed is None:
-        return None
     written = "selector" in _spec(entry)
-    return ("servicemonitor-selects-nothing", entry.kind, entry.namespace, chosen, namespaces, listed, written)
+    return ("servicemonitor-selects-nothing", entry.kind, entry.namespace, selector, namespaces, endpoints, written)
 
 
 def _selects_apiserver(selector: Mapping[str, Any], namespaces: frozenset[str] | None, ctx: Context) -> bool:
