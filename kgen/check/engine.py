@@ -74,7 +74,9 @@ from kgen.load.yamlload import (
     DEFAULT_LIMITS,
     Document,
     FieldPath,
+    Kept,
     Limits,
+    Reuse,
     SourceLines,
     helm_syntax,
     load_document_at,
@@ -351,6 +353,8 @@ class FileChecker:
         self.schemas = KubeSchemas(setup.kubernetes_version) if use_schemas else None
         self.strict = setup.strict
         self.limits = options.limits
+        self.reuse = Reuse()  # large documents read again (the same CRDs in many install manifests)
+        self._problems: dict[tuple[Kept, FieldPath], list[SchemaProblem]] = {}  # their schema problems, by text
         self.kubernetes_version = setup.kubernetes_version
         self.pod_security = config.pod_security
         self.complete = config.complete
@@ -417,7 +421,7 @@ class FileChecker:
         comments = ignore_comments(text) if self.inline_suppressions else []
         if comments:
             self._comment_problems(comments, source.name, result)
-        for document in load_text(text, source.name, self.limits, keep_nulls=False):
+        for document in load_text(text, source.name, self.limits, keep_nulls=False, reuse=self.reuse):
             if isinstance(document, LoadError):
                 self.stamp.load_error(result.findings, document, source.name)
                 continue
@@ -614,11 +618,22 @@ class FileChecker:
             result.custom.append(entry)
             return True
         entry.applied.append(SCHEMA_INVALID)
-        problems = list(itertools.islice(self.schemas.problems(dict(entry.data)), MAX_SCHEMA_PROBLEMS))
-        if is_crd(entry.data):
-            payload = marshal.dumps(dict(entry.data)) if self.portable else entry.data
+        crd = is_crd(entry.data)
+        # a document read before from the same text (kgen.load.yamlload.Reuse) has that one's problems
+        same = document.same_as
+        key = (same, entry.base) if same is not None else None
+        problems = self._problems.get(key) if key is not None else None
+        if problems is None:
+            problems = list(itertools.islice(self.schemas.problems(dict(entry.data)), MAX_SCHEMA_PROBLEMS))
+            if crd:
+                problems += _unreported(crd_problems(entry.data), problems, MAX_SCHEMA_PROBLEMS - len(problems))
+            if key is not None and len(self._problems) < 10_000:
+                self._problems[key] = problems
+        if crd:
+            payload: Mapping[str, Any] | bytes = entry.data
+            if self.portable:
+                payload = same.packed if same is not None and not entry.base else marshal.dumps(dict(entry.data))
             result.crds.append((defined_kind(entry.data), payload, f"{entry.source}:{entry.line}"))
-            problems += _unreported(crd_problems(entry.data), problems, MAX_SCHEMA_PROBLEMS - len(problems))
         for problem in problems:
             violation = _schema_violation(entry, document, problem)
             result.findings.append(self.stamp.finding(SCHEMA_INVALID, entry, document, violation, None))

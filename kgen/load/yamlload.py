@@ -23,6 +23,8 @@ Kubernetes users need:
 
 from __future__ import annotations
 
+import itertools
+import marshal
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Union
@@ -161,6 +163,9 @@ class Document:
     #: the characters before this text in its file
     line_map: LineMap | None = field(default=None, repr=False, compare=False)
     char_offset: int = 0
+    #: Documents read from the same text by one ``Reuse`` share this (their data equal, type for
+    #: type, and marshalled in it as ``packed``); None for any other document.
+    same_as: Kept | None = field(default=None, repr=False, compare=False)
     #: id(mapping node) -> its keys as read -> (value node, key mark), built on first use, so that
     #: looking up every field of a large mapping stays linear.
     _keys: dict[int, dict[str, tuple[Node, Any]]] = field(default_factory=dict, repr=False, compare=False)
@@ -561,7 +566,12 @@ DocOrError = Union[Document, LoadError]
 
 
 def load_text(
-    text: str, source: str, limits: Limits = DEFAULT_LIMITS, *, keep_nulls: bool = True
+    text: str,
+    source: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    keep_nulls: bool = True,
+    reuse: Reuse | None = None,
 ) -> Iterator[DocOrError]:
     """Every document of a YAML stream; a parse error ends the stream.
 
@@ -572,13 +582,35 @@ def load_text(
     Documents before a syntax error are still yielded; the error comes last.
     An error inside one document (duplicate key, alias bomb) is yielded in
     its place and the stream goes on.
+
+    With ``reuse``, a large document whose exact text was read before (by this
+    ``Reuse``) is not read again (see ``Reuse``); the documents are the same.
     """
     if text.startswith("\ufeff"):
         text = text[1:]
     line_map = LineMap.of(text)
     oversized = _oversized_document(text, limits.max_nodes)
+    runs = reuse.runs(text) if reuse is not None and line_map is None and oversized is None else None
+    if runs is None:
+        yield from _stream(text, source, limits, keep_nulls, line_map, oversized)
+    else:
+        assert reuse is not None
+        yield from _reused_runs(text, runs, source, limits, keep_nulls, reuse)
+
+
+def _stream(
+    text: str,
+    source: str,
+    limits: Limits,
+    keep_nulls: bool,
+    line_map: LineMap | None,
+    oversized: tuple[int, Any] | None,
+    line_offset: int = 0,
+    index: int = 0,
+) -> Iterator[DocOrError]:
+    """``load_text`` of one stream; ``line_offset`` lines come before it in its file, and
+    ``index`` documents (positions and errors are then the stream's own: see ``_reused_runs``)."""
     loader = _Loader(text)
-    index = 0
     ordinal = -1  # of the document in the stream, empty ones counted
     try:
         while True:
@@ -620,8 +652,180 @@ def load_text(
                 at = _at(node.start_mark, line_map)
                 yield LoadError(f"nesting deeper than {limits.max_depth} levels", Location(source, *at))
             else:
-                yield Document(source, index, data, node, line_map=line_map)
+                yield Document(source, index, data, node, line_offset=line_offset, line_map=line_map)
             index += 1
+    finally:
+        loader.dispose()
+
+
+class Reuse:
+    """Large documents read before, by their exact text, so that reading one again costs a copy.
+
+    Projects ship the same large documents in many files: argo-cd its CustomResourceDefinitions
+    (the largest 1.4 MB) in each of its install manifests, a chart's output per environment the
+    same ConfigMaps. A stream with a document of at least ``MIN_BYTES`` is read in runs cut at
+    its ``---`` lines (each such document a run of its own, the documents between them in runs of
+    about ``RUN_BYTES``); a large document's text (after a bare ``---`` line, which does not change
+    it) is looked up, and one read before gives a copy of
+    its data (marshal keeps every value's type, and aliases stay shared) and a document whose
+    nodes are composed again only when a position inside it is asked for.
+
+    The runs read as the whole stream would: a ``---`` at the start of a line always starts a
+    document (inside a quoted or flow scalar it is an error), every document but the first of
+    a stream starts with one, and nothing carries over from one document to the next but YAML
+    directives (``%TAG``) - a text with a line starting ``%`` (or a byte-order mark inside it,
+    or line breaks other than LF and CRLF) is read whole. So is the rest of a text once any run
+    has an error: its message and place are then exactly the whole stream's.
+    """
+
+    MIN_BYTES = 64 * 1024
+    #: A document larger than this is read every time (its copy would hold too much memory).
+    MAX_ENTRY_BYTES = 8 * 1024 * 1024
+    #: What the kept documents' texts and copies hold at most, in all.
+    MAX_BYTES = 64 * 1024 * 1024
+    RUN_BYTES = 256 * 1024
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[bool, Limits, str], Kept] = {}
+        self._bytes = 0
+
+    def runs(self, text: str) -> list[tuple[int, int, int, bool]] | None:
+        """(start, end, lines before it, large) of each run of ``text``; None to read it whole."""
+        if len(text) < self.MIN_BYTES or "\ufeff" in text or text.startswith("%") or "\n%" in text:
+            return None
+        bounds = [start for start in _document_starts(text) if start > 0]
+        runs: list[tuple[int, int, int, bool]] = []
+        small: int | None = None  # where the current run of small documents starts
+        lines = small_lines = 0
+        previous = 0
+        large = False
+        for start, end in zip([0, *bounds], [*bounds, len(text)]):
+            lines += text.count("\n", previous, start)
+            previous = start
+            if end - start >= self.MIN_BYTES:
+                if small is not None:
+                    runs.append((small, start, small_lines, False))
+                    small = None
+                runs.append((start, end, lines, end - start <= self.MAX_ENTRY_BYTES))
+                large = large or end - start <= self.MAX_ENTRY_BYTES
+            elif small is None or start - small >= self.RUN_BYTES:
+                if small is not None:
+                    runs.append((small, start, small_lines, False))
+                small, small_lines = start, lines
+        if small is not None:
+            runs.append((small, len(text), small_lines, False))
+        return runs if large else None
+
+    def get(self, key: tuple[bool, Limits, str]) -> Kept | None:
+        return self._kept.get(key)
+
+    def keep(self, key: tuple[bool, Limits, str], document: Document) -> Kept | None:
+        """The document kept for its text (key[2]); None when it is not (the store is full)."""
+        root = document.root
+        if root is None or self._bytes + len(key[2]) > self.MAX_BYTES:
+            return None
+        packed = marshal.dumps(document.data)
+        size = len(key[2]) + len(packed)
+        if self._bytes + size > self.MAX_BYTES:
+            return None
+        kept = Kept(key[2], packed, root.start_mark, root.end_mark)
+        self._kept[key] = kept
+        self._bytes += size
+        return kept
+
+
+@dataclass(frozen=True, eq=False)
+class Kept:
+    """A document read before: its text, its data marshalled, where its content starts and ends
+    (compared by identity: one per text)."""
+
+    text: str
+    packed: bytes
+    start: Any
+    end: Any
+
+
+def _document_starts(text: str) -> Iterator[int]:
+    """Where each ``---`` document marker line starts (a marker is followed by a blank or the line's end)."""
+    at = 0 if text.startswith("---") else text.find("\n---")
+    while at >= 0:
+        start = at if at == 0 and text.startswith("---") else at + 1
+        if text[start + 3 : start + 4] in ("", " ", "\t", "\n", "\r"):
+            yield start
+        at = text.find("\n---", start + 3)
+
+
+def _reused_runs(
+    text: str, runs: list[tuple[int, int, int, bool]], source: str, limits: Limits, keep_nulls: bool, reuse: Reuse
+) -> Iterator[DocOrError]:
+    index = 0
+    for start, end, lines, large in runs:
+        if large and text.startswith(("---\n", "---\r\n"), start):  # as a file of the document alone reads
+            marker = 5 if text[start + 3] == "\r" else 4
+            start, lines = start + marker, lines + 1
+        piece = text[start:end]
+        key = (keep_nulls, limits, piece)
+        kept = reuse.get(key) if large else None
+        if kept is not None:
+            yield _Reread(source, index, marshal.loads(kept.packed), lines, kept)
+            index += 1
+            continue
+        items = list(_stream(piece, source, limits, keep_nulls, None, None, lines, index))
+        if any(isinstance(item, LoadError) for item in items):
+            # the whole stream from its start, past the documents given already: its errors are exact
+            yield from itertools.islice(_stream(text, source, limits, keep_nulls, None, None), index, None)
+            return
+        if large and len(items) == 1 and isinstance(items[0], Document):
+            items[0].same_as = reuse.keep(key, items[0])
+        yield from items
+        index += len(items)
+
+
+class _Reread(Document):
+    """A document whose text was read before (see ``Reuse``): its data a copy of that one's, its
+    nodes composed from the kept text the first time a position inside it is asked for."""
+
+    def __init__(self, source: str, index: int, data: Any, line_offset: int, kept: Kept) -> None:
+        self._kept = kept
+        self._composed = False
+        super().__init__(source, index, data, None, line_offset=line_offset, same_as=kept)
+
+    @property
+    def root(self) -> Node | None:
+        if not self._composed:
+            self._composed = True
+            self._root = _compose(self._kept.text)
+        return self._root
+
+    @root.setter
+    def root(self, value: Node | None) -> None:
+        self._root = value
+
+    @property
+    def start(self) -> tuple[int, int]:
+        return self.at(self._kept.start)
+
+    @property
+    def line_span(self) -> tuple[int, int]:
+        return (self._kept.start.line + self.line_offset, self._kept.end.line + self.line_offset)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.at(self._kept.start)[0], self.at(self._kept.end)[0])
+
+    def position(self, path: FieldPath) -> tuple[int, int]:
+        return self.at(self._kept.start) if not path else super().position(path)
+
+
+def _compose(text: str) -> Node | None:
+    """The node of the one document ``text`` holds (it was read before without an error)."""
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None and not (isinstance(node, ScalarNode) and node.tag == _NULL and node.value == ""):
+                return node
+        return None
     finally:
         loader.dispose()
 
@@ -640,6 +844,8 @@ def _oversized_document(text: str, max_nodes: int) -> tuple[int, Any] | None:
     passes) is composed at once; any other is first walked as parser events, which are counted
     and dropped, so memory stays flat and the walk stops at the first document past the limit.
     """
+    if 2 * (len(text) + 1) <= max_nodes:  # every node start is a character: no count needed
+        return None
     if 2 * (sum(text.count(start) for start in _NODE_STARTS) + 1) <= max_nodes:
         return None
     parser = _Loader(text)
