@@ -27,14 +27,13 @@ from collections import deque
 from multiprocessing.connection import Connection, wait
 from typing import Any, Iterable, Iterator, cast
 
-from kgen.check.engine import FileChecker, FileResult, Setup
+from kgen.check.engine import MIN_PARALLEL_FILES, FileChecker, FileResult, Setup
 from kgen.errors import InternalError, KgenError, Terminated
 from kgen.load.discover import Source
 from kgen.signals import signals_held
 
-#: Below this many files, starting workers costs more than it saves: measured on 2 cores, 20 and 80
-#: files of the corpus took longer with 2 workers than in one process (a pre-commit run passes a few).
-MIN_FILES = 64
+#: Below this many files, no workers start (kgen.check.engine decides, before this module is imported).
+MIN_FILES = MIN_PARALLEL_FILES
 
 #: Files handed to a worker at a time: large enough that the main process's
 #: hand-over work stays small (measured: 4 costs 10 % more wall time on a

@@ -9,7 +9,6 @@ that was probably meant.
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass
 from collections.abc import Mapping
@@ -42,6 +41,8 @@ def did_you_mean(word: Any, choices: Iterable[Any]) -> str:
     if not isinstance(word, str):
         return ""
     texts = [c for c in choices if isinstance(c, str)]
+    import difflib  # only when a name is unknown
+
     close = difflib.get_close_matches(word, texts, n=1, cutoff=0.6)
     if not close:
         lowered = {c.lower(): c for c in texts}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from collections import Counter
 
@@ -194,6 +193,8 @@ def fingerprint_keys(findings: tuple[Finding, ...], options: ReportOptions) -> l
     hash alike are numbered 1, 2, ... in order. Computed over all findings, suppressed or
     not, so the numbers do not depend on ``show_suppressed``.
     """
+    import hashlib  # only the formats with fingerprints need it
+
     seen: Counter[str] = Counter()
     keys = []
     for finding in findings:
