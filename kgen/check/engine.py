@@ -1046,14 +1046,16 @@ def _violations(rule: CompiledPolicy, target: Target, context: Context) -> Itera
         return
     if rule.schema is None or (rule.holds is not None and rule.holds(target.data)):
         return
-    errors = list(rule.validator.iter_errors(target.data))
-    if not errors:
-        return
-    error = min(errors, key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
-    path = tuple(error.absolute_path)
-    if error.validator == "required":
-        missing = [p for p in error.validator_value if not isinstance(error.instance, Mapping) or p not in error.instance]
-        path = path + tuple(missing[:1])
+    path = rule.explain(target.data) if rule.explain is not None else None
+    if path is None:  # no explainer (or, never seen, one that disagrees with the check): jsonschema says
+        errors = list(rule.validator.iter_errors(target.data))
+        if not errors:
+            return
+        error = min(errors, key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+        path = tuple(error.absolute_path)
+        if error.validator == "required":
+            missing = [p for p in error.validator_value if not isinstance(error.instance, Mapping) or p not in error.instance]
+            path = path + tuple(missing[:1])
     yield Violation(_format_message(rule.policy.message, target, rule.params), path)
 
 

@@ -167,6 +167,8 @@ class CompiledPolicy:
     schema: Mapping[str, Any] | None = None  # a schema predicate, its parameters substituted
     #: The predicate compiled to a yes/no check (kgen.model.fastschema); None: jsonschema decides alone.
     holds: Callable[[Any], bool] | None = None
+    #: Where a failing object's finding goes, as jsonschema places it (kgen.check.explain); None: jsonschema places it.
+    explain: Callable[[Any], FieldPath | None] | None = None
     logic: Logic | None = None
 
     @cached_property
@@ -537,7 +539,8 @@ def compile_policy(policy: Policy, overrides: Mapping[str, Any]) -> CompiledPoli
         schema = substitute_params(policy.schema, params, policy.id)
         if not policy.shipped or overrides:
             check_predicate(schema)
-        return CompiledPolicy(policy, params, schema=schema, holds=fast_predicate(schema))
+        holds = fast_predicate(schema)
+        return CompiledPolicy(policy, params, schema=schema, holds=holds, explain=_explainer(schema) if holds else None)
     if policy.logic is not None and policy.target != DOCKERFILE:
         return CompiledPolicy(policy, params, logic=LazyLogic(policy.logic))
     return CompiledPolicy(policy, params)
@@ -587,6 +590,12 @@ def check_predicate(schema: Mapping[str, Any]) -> None:
         kgen_validator().check_schema(schema, format_checker=None)  # patterns: compiled by RE2 at load
     except jsonschema.SchemaError as exc:
         raise ConfigError(f"invalid schema predicate: {exc.message}") from None
+
+
+def _explainer(schema: Mapping[str, Any]) -> Callable[[Any], FieldPath | None] | None:
+    from kgen.check.explain import explainer
+
+    return explainer(schema)
 
 
 def fast_predicate(schema: Mapping[str, Any]) -> Callable[[Any], bool] | None:

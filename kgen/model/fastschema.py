@@ -32,6 +32,10 @@ _ANNOTATIONS = frozenset(
 )
 
 
+#: The same, for a caller that walks schemas itself (kgen.check.explain).
+ANNOTATIONS = _ANNOTATIONS
+
+
 class Unsupported(Exception):
     """The schema uses a keyword this compiler does not implement."""
 
