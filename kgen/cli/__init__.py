@@ -8,6 +8,7 @@ the diff engine and ``kgen --version`` for nothing at all.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
@@ -109,7 +110,20 @@ def main(argv: list[str] | None = None) -> None:
     for number in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(number) in (_terminate, signal.default_int_handler):
             signal.signal(number, signal.SIG_DFL)
-    sys.exit(code)
+    _exit(code)
+
+
+def _exit(code: int) -> None:
+    """End the process with ``code``: exit handlers run and the streams are flushed, as at any exit,
+    but the run's objects are not freed one by one first (a large tree's took a tenth of a second
+    after the output was written); the system takes the memory back at once."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, StreamError):  # gone or closed: what could be said was said
+            pass
+    os._exit(code)
 
 
 def _terminate(signum: int, frame: object) -> None:
