@@ -40,6 +40,7 @@ class Figure:
     name: str
     seconds: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds, the process and its children
     note: str = ""
 
     @property
@@ -54,10 +55,12 @@ class Figure:
         return f"| {self.name} | {self.median:.3f} | {spread} | {rss} | {ratios} | {self.note} |"
 
 
-def timed(command: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...] = (0, 1)) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one run of ``command`` in a fresh process."""
+def timed(
+    command: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...] = (0, 1), cwd: Path | None = None
+) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds of one run of ``command`` in a fresh process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -66,16 +69,76 @@ def timed(command: list[str], env: dict[str, str] | None = None, ok: tuple[int, 
         raise SystemExit(f"benchmark command failed ({code}): {' '.join(command)}\n{stderr[-2000:]}")
     if process.stderr:
         process.stderr.close()
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def measure(name: str, command: list[str], runs: int, note: str = "", ok: tuple[int, ...] = (0, 1)) -> Figure:
+def measure(
+    name: str, command: list[str], runs: int, note: str = "", ok: tuple[int, ...] = (0, 1),
+    env: dict[str, str] | None = None, cwd: Path | None = None,
+) -> Figure:
     figure = Figure(name, note=note)
     for _ in range(runs):
-        seconds, rss = timed(command, ok=ok)
-        figure.seconds.append(seconds)
-        figure.rss_mb.append(rss)
+        record(figure, timed(command, env=env, ok=ok, cwd=cwd))
     return figure
+
+
+def record(figure: Figure, run: tuple[float, float, float]) -> None:
+    seconds, rss, cpu = run
+    figure.seconds.append(seconds)
+    figure.rss_mb.append(rss)
+    figure.cpu.append(cpu)
+
+
+def pre_commit_run(files: list[Path], work: Path, runs: int) -> Figure:
+    """``pre-commit run`` in a new git repository holding ``files``, with kgen's kgen-check hook as
+    .pre-commit-hooks.yaml defines it, run by this interpreter's kgen (a local hook: nothing to
+    install, so the figure is pre-commit's own start plus kgen's run on what it is passed)."""
+    name = f"pre-commit run over {len(files)} changed files (kgen-check hook)"
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    if pre_commit is None:
+        return Figure(name, note="skipped: pre-commit is not installed (pip install -e '.[test]')")
+    repo = work / "pre-commit-repo"
+    shutil.rmtree(repo, ignore_errors=True)
+    repo.mkdir(parents=True)
+    for index, path in enumerate(files):
+        shutil.copy(path, repo / f"{index:02d}-{path.name}")
+    hook = next(h for h in _hooks() if h["id"] == "kgen-check")
+    entry = f"{sys.executable} -m kgen check --no-config"
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n- repo: local\n  hooks:\n"
+        f"  - id: kgen-check\n    name: kgen check\n    entry: {entry}\n    language: system\n"
+        f"    types_or: {json.dumps(hook['types_or'])}\n    exclude: {json.dumps(hook['exclude'])}\n"
+        "    require_serial: true\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PRE_COMMIT_HOME": str(work / "pre-commit-home"), "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b",
+           "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@b"}
+    for command in (["git", "init", "-q", "."], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "files"]):
+        subprocess.run(command, cwd=repo, env=env, check=True)
+    return measure(name, [pre_commit, "run", "--all-files"], runs, env=env, cwd=repo)
+
+
+def _hooks() -> list[dict[str, object]]:
+    import yaml
+
+    hooks: list[dict[str, object]] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    return hooks
+
+
+def baseline_per_document(baseline: Path, corpus: Path, runs: int) -> tuple[Figure, Figure]:
+    """CPU of ``check corpus --jobs 1`` by this tree and by the kgen tree at ``baseline`` (a checkout
+    of another commit), in alternating runs: both read the same documents, so the CPU ratio is the
+    ratio of the per-document costs."""
+    figures = (
+        Figure("kgen check corpus --jobs 1, this tree"),
+        Figure(f"kgen check corpus --jobs 1, the tree at {baseline}"),
+    )
+    for _ in range(runs):
+        for figure, root in zip(figures, (REPO, baseline)):
+            env = {**os.environ, "PYTHONPATH": str(root)}
+            command = [sys.executable, "-m", "kgen", "check", str(corpus), "--no-config", "-f", "json", "--jobs", "1"]
+            record(figure, timed(command, env=env, cwd=root))
+    return figures
 
 
 def kgen(*args: str) -> list[str]:
@@ -409,6 +472,10 @@ def main() -> None:
     parser.add_argument("--custom-resources", type=int, default=1000, help="objects in each tree of the CRD figure")
     parser.add_argument("--dockerfiles", type=int, default=500, help="Dockerfiles generated for the kgen vs hadolint figure")
     parser.add_argument("--with-checkov", action="store_true", help="install Checkov in its own venv and time it too")
+    parser.add_argument(
+        "--baseline", type=Path,
+        help="a checkout of another kgen commit (git worktree add DIR COMMIT): its per-document cost on the corpus beside this tree's",
+    )
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     parser.add_argument("--work", type=Path, default=WORK, help="scratch folder for generated trees")
     args = parser.parse_args()
@@ -428,7 +495,9 @@ def main() -> None:
     check1 = measure("kgen check corpus --jobs 1", kgen("check", str(corpus), "--no-config", "-f", "json", "--jobs", "1"), runs)
     small = measure("kgen check one small file", kgen("check", str(SMALL_FILE), "--no-config"), runs)
     twenty = sorted(p for p in corpus.rglob("*.yaml") if p.is_file())[:20]
-    hook = measure("kgen check 20 files (a pre-commit run)", kgen("check", *map(str, twenty), "--no-config"), runs)
+    hook = measure(f"kgen check {len(twenty)} files (what a pre-commit run passes)", kgen("check", *map(str, twenty), "--no-config"), runs)
+    pre_commit = pre_commit_run(twenty, work, runs)
+    baseline = baseline_per_document(args.baseline.resolve(), corpus, runs) if args.baseline else None
     checkov = Figure("Checkov, corpus", note="skipped: run with --with-checkov")
     checkov_small = Figure("Checkov, one small file", note="skipped: run with --with-checkov")
     if args.with_checkov:
@@ -492,9 +561,15 @@ def main() -> None:
         check1.row(f"{ratio(check1, floor):.2f}× floor"),
         checkov.row(),
         small.row("target ≤ 0.3 s" + (f"; Checkov/kgen {ratio(checkov_small, small):.1f}× (target ≥ 5×)" if checkov_small.seconds else "")),
-        hook.row("target < 0.5 s with pre-commit's own start"),
+        hook.row("kgen alone"),
+        pre_commit.row("target < 0.5 s"),
         checkov_small.row(),
     ]
+    if baseline is not None:
+        this, other = baseline
+        growth = statistics.median(this.cpu) / statistics.median(other.cpu)
+        rows.append(this.row(f"CPU {statistics.median(this.cpu):.3f} s: {growth - 1:+.0%} per document against the tree below"))
+        rows.append(other.row(f"CPU {statistics.median(other.cpu):.3f} s"))
     base_docs, base = tree_figures[0]
     for real, figure in tree_figures:
         per_doc = figure.median / real * 1000
