@@ -40,7 +40,8 @@ def test_benchmark_prints_every_figure(tmp_path: Path) -> None:
         "× kgen's time",
         "| pre-commit run over 1 changed files (kgen-check hook) |",
         "target < 0.5 s",
-        "per document against the tree below",
+        "per document against the last tree",
+        "| kgen check corpus --jobs 1, this tree reading every document anew |",
     ):
         assert figure in out
     assert out.startswith("machine: ")
