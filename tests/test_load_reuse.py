@@ -3,6 +3,8 @@ whole, at their own places, and errors exactly the whole stream's."""
 
 from __future__ import annotations
 
+import marshal
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -137,6 +139,9 @@ BROKEN = [
     big("a", "  anchored: &here 1\n") + "---\nb: *here\n",
     # a tab after the marker, a marker ending the text
     f"{big('a')}---\tb: 1\n---",
+    # a marker line, then a document end before the large document (read alone, it would start a stream)
+    "a: 1\n---\n...\n" + big("a"),
+    big("b") + "---\n# note\n...\n" + big("a"),
     # syntax error in the first run, large runs after it
     f"a: b: c\n---\n{big('a')}---\n{big('b')}",
 ]
@@ -225,3 +230,41 @@ def test_any_stream_reads_as_the_whole_stream(parts: list[str], markers: list[st
         reused("---\n".join(FRAGMENTS[:2]), reuse)
     assert shape(reused(text, reuse)) == whole(text)
     assert shape(reused(text, reuse)) == whole(text)  # and read again
+
+
+def test_workers_share_what_they_read_through_a_folder(tmp_path: Path) -> None:
+    first, second = SmallReuse(tmp_path), SmallReuse(tmp_path)  # two workers of one run
+    text = f"{SMALL}---\n{big('a')}"
+    reused(text, first)
+    (entry,) = tmp_path.iterdir()  # written whole, then renamed into place: no partial file stays
+    items = reused("# elsewhere\n---\n" + big("a"), second)
+    assert isinstance(items[0], Document) and items[0].same_as is not None  # read by the other one
+    assert shape(items) == whole("# elsewhere\n---\n" + big("a"))
+    assert second._kept and entry.exists()  # noqa: SLF001 - and kept in memory from then on
+
+
+def test_an_entry_is_used_only_for_its_own_text(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    reused(big("a"), SmallReuse(tmp_path / "a"))
+    reused(big("b"), SmallReuse(tmp_path / "b"))
+    (entry,) = (tmp_path / "a").iterdir()
+    (other,) = (tmp_path / "b").iterdir()
+    entry.write_bytes(other.read_bytes())  # b's text and data under a's name
+    (item,) = reused(big("a"), SmallReuse(tmp_path / "a"))
+    assert isinstance(item, Document) and item.data["metadata"]["name"] == "a"  # read anew, not b's
+    for broken in (b"", b"\x00garbage", marshal.dumps(("text",)), marshal.dumps((big("a"), "not bytes", (0, 0), (1, 0)))):
+        entry.write_bytes(broken)
+        assert shape(reused(big("a"), SmallReuse(tmp_path / "a"))) == whole(big("a"))
+
+
+def test_a_missing_or_full_folder_only_costs_the_reading(tmp_path: Path) -> None:
+    gone = SmallReuse(tmp_path / "gone")
+    assert shape(reused(f"{big('a')}---\n{big('a')}", gone)) == whole(f"{big('a')}---\n{big('a')}")
+
+    class Full(SmallReuse):
+        MAX_BYTES = 2_000
+
+    full = Full(tmp_path)
+    reused(f"{big('a')}---\n{big('b')}---\n{big('c')}---\n{big('d')}---\n{big('e')}", full)
+    assert 0 < sum(entry.stat().st_size for entry in tmp_path.iterdir()) <= 2_000

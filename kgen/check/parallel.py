@@ -22,8 +22,11 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import shutil
 import signal
+import tempfile
 from collections import deque
+from pathlib import Path
 from multiprocessing.connection import Connection, wait
 from typing import Any, Iterable, Iterator, cast
 
@@ -67,12 +70,13 @@ _checker: FileChecker | None = None
 _running: set["_Workers"] = set()
 
 
-def _start(setup: Setup) -> None:
+def _start(setup: Setup, shared: Path) -> None:
     global _checker
     gc.disable()  # as in the main process: no cycles to collect, only rescans to avoid
     if _checker is None:  # spawned, not forked: build our own
         _checker = FileChecker(setup)
     _checker.portable = True  # this process's copy: its results are sent to the main process
+    _checker.reuse.shared = shared  # large documents another worker has read (kgen.load.yamlload.Reuse)
 
 
 def _check(source: Source) -> FileResult | Source:
@@ -84,7 +88,7 @@ def _check(source: Source) -> FileResult | Source:
     return _checker.check(source)
 
 
-def _serve(tasks: Connection, results: Connection, setup: Setup) -> None:
+def _serve(tasks: Connection, results: Connection, setup: Setup, shared: Path) -> None:
     """A worker's life: check each chunk it is sent, send back its results (or the exception
     that stopped it), until its task pipe closes. It never writes to stdout or stderr."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -94,7 +98,7 @@ def _serve(tasks: Connection, results: Connection, setup: Setup) -> None:
     failed: Exception | None = None
     try:
         try:
-            _start(setup)
+            _start(setup, shared)
         except Exception as exc:  # noqa: BLE001 - the answer to every chunk, raised by the main process
             failed = exc
         while True:
@@ -133,14 +137,16 @@ def check_in_pool(
     """
     global _checker
     _checker = checker if context.get_start_method() == "fork" else None
+    shared = Path(tempfile.mkdtemp(prefix="kgen-documents-"))  # private (0700), removed when the run ends
     try:
         main = checker if checker is not None else FileChecker(setup)
-        with _Workers(context, jobs, setup) as workers:
+        with _Workers(context, jobs, setup, shared) as workers:
             _checker = None  # the workers have their copy; the main process checks with ``main``
             for done in workers.results(_chunks(sources)):
                 yield main.check(done) if isinstance(done, Source) else done
     finally:
         _checker = None
+        shutil.rmtree(shared, ignore_errors=True)
 
 
 def stop_all() -> None:
@@ -176,10 +182,10 @@ def _size(source: Source) -> int:
 
 
 class _Worker:
-    def __init__(self, context: Any, setup: Setup) -> None:
+    def __init__(self, context: Any, setup: Setup, shared: Path) -> None:
         task_reader, self.tasks = context.Pipe(duplex=False)
         self.results, result_writer = context.Pipe(duplex=False)
-        self.process = context.Process(target=_serve, args=(task_reader, result_writer, setup), daemon=True)
+        self.process = context.Process(target=_serve, args=(task_reader, result_writer, setup, shared), daemon=True)
         self.process.start()
         task_reader.close()
         result_writer.close()
@@ -213,8 +219,8 @@ class _Worker:
 class _Workers:
     """``jobs`` worker processes and the chunks they hold, stopped on leaving the ``with``."""
 
-    def __init__(self, context: Any, jobs: int, setup: Setup) -> None:
-        self.context, self.jobs, self.setup = context, jobs, setup
+    def __init__(self, context: Any, jobs: int, setup: Setup, shared: Path) -> None:
+        self.context, self.jobs, self.setup, self.shared = context, jobs, setup, shared
         self.workers: list[_Worker] = []
         self.stopped = False
 
@@ -223,7 +229,7 @@ class _Workers:
         try:
             with signals_held():  # a worker sets its own dispositions before it hears of a signal
                 for _ in range(self.jobs):
-                    self.workers.append(_Worker(self.context, self.setup))
+                    self.workers.append(_Worker(self.context, self.setup, self.shared))
         except BaseException:
             self.stop()
             raise

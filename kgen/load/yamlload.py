@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import itertools
 import marshal
+import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Union
+from pathlib import Path
+from typing import Any, Iterator, NamedTuple, Union
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -681,13 +683,18 @@ class Reuse:
     MIN_BYTES = 64 * 1024
     #: A document larger than this is read every time (its copy would hold too much memory).
     MAX_ENTRY_BYTES = 8 * 1024 * 1024
-    #: What the kept documents' texts and copies hold at most, in all.
+    #: What the kept documents' texts and copies hold at most, in all (in memory, and in ``shared``).
     MAX_BYTES = 64 * 1024 * 1024
     RUN_BYTES = 256 * 1024
 
-    def __init__(self) -> None:
+    def __init__(self, shared: Path | None = None) -> None:
         self._kept: dict[tuple[bool, Limits, str], Kept] = {}
         self._bytes = 0
+        #: A private folder the worker processes of one run share (kgen.check.parallel): a document
+        #: one of them has read is not read again by another. Each entry is its text, written whole
+        #: under a name made from it (then renamed into place) and compared in full when read.
+        self.shared = shared
+        self._shared_bytes = 0
 
     def runs(self, text: str) -> list[tuple[int, int, int, bool]] | None:
         """(start, end, lines before it, large) of each run of ``text``; None to read it whole."""
@@ -717,7 +724,10 @@ class Reuse:
         return runs if large else None
 
     def get(self, key: tuple[bool, Limits, str]) -> Kept | None:
-        return self._kept.get(key)
+        kept = self._kept.get(key)
+        if kept is None and self.shared is not None:
+            kept = self._read_shared(key)
+        return kept
 
     def keep(self, key: tuple[bool, Limits, str], document: Document) -> Kept | None:
         """The document kept for its text (key[2]); None when it is not (the store is full)."""
@@ -725,13 +735,65 @@ class Reuse:
         if root is None or self._bytes + len(key[2]) > self.MAX_BYTES:
             return None
         packed = marshal.dumps(document.data)
-        size = len(key[2]) + len(packed)
-        if self._bytes + size > self.MAX_BYTES:
+        kept = Kept(key[2], packed, _Mark.of(root.start_mark), _Mark.of(root.end_mark))
+        if not self._store(key, kept):
             return None
-        kept = Kept(key[2], packed, root.start_mark, root.end_mark)
+        if self.shared is not None:
+            self._write_shared(key, kept)
+        return kept
+
+    def _store(self, key: tuple[bool, Limits, str], kept: Kept) -> bool:
+        size = len(kept.text) + len(kept.packed)
+        if self._bytes + size > self.MAX_BYTES:
+            return False
         self._kept[key] = kept
         self._bytes += size
+        return True
+
+    def _entry(self, key: tuple[bool, Limits, str]) -> Path:
+        import hashlib  # only worker processes share documents
+
+        assert self.shared is not None
+        digest = hashlib.blake2b(f"{key[0]} {key[1]!r}".encode(), digest_size=20)
+        digest.update(key[2].encode("utf-8", "surrogatepass"))
+        return self.shared / digest.hexdigest()
+
+    def _read_shared(self, key: tuple[bool, Limits, str]) -> Kept | None:
+        try:
+            text, packed, start, end = marshal.loads(self._entry(key).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):  # not there (or not whole: never seen)
+            return None
+        if text != key[2] or not isinstance(packed, bytes):
+            return None
+        kept = Kept(key[2], packed, _Mark(*start), _Mark(*end))
+        self._store(key, kept)
         return kept
+
+    def _write_shared(self, key: tuple[bool, Limits, str], kept: Kept) -> None:
+        data = marshal.dumps((kept.text, kept.packed, tuple(kept.start), tuple(kept.end)))
+        if self._shared_bytes + len(data) > self.MAX_BYTES:
+            return
+        entry = self._entry(key)
+        partial = entry.with_name(f".{entry.name}.{os.getpid()}")
+        try:
+            partial.write_bytes(data)
+            os.replace(partial, entry)
+        except OSError:  # the folder is gone or full: the others read the document themselves
+            partial.unlink(missing_ok=True)
+            return
+        self._shared_bytes += len(data)
+
+
+class _Mark(NamedTuple):
+    """Where a kept document's content starts or ends: a libyaml mark's 0-based line and column (its
+    character index is not needed: documents are kept only from texts whose lines are YAML's)."""
+
+    line: int
+    column: int
+
+    @classmethod
+    def of(cls, mark: Any) -> _Mark:
+        return cls(mark.line, mark.column)
 
 
 @dataclass(frozen=True, eq=False)
@@ -741,8 +803,8 @@ class Kept:
 
     text: str
     packed: bytes
-    start: Any
-    end: Any
+    start: _Mark
+    end: _Mark
 
 
 def _document_starts(text: str) -> Iterator[int]:

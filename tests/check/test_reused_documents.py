@@ -3,6 +3,7 @@ read once per process, and every file still gets its own findings at its own lin
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,10 @@ def test_each_file_has_its_own_findings_at_its_own_lines(tree: Path, monkeypatch
     assert ("d-application.yaml", 17, 7, "schema-invalid spec.syncPolicy.automated.prune") in found
 
 
-def test_with_workers_as_without(tree: Path) -> None:
+def test_with_workers_as_without(tree: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     for index in range(parallel.MIN_FILES):
         (tree / f"m-{index:02d}.yaml").write_text(CONFIG_MAP.replace("settings", f"c{index}"), encoding="utf-8")
+    scratch = tmp_path_factory.mktemp("scratch")
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the workers' shared folder goes
     assert schema_findings(tree, 2) == schema_findings(tree, 1)
+    assert list(scratch.iterdir()) == []  # the folder the workers shared documents through is gone
