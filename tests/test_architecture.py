@@ -126,6 +126,7 @@ def test_logic_modules_use_the_typed_rule_api_and_declare_nothing_by_module_cons
 NOT_FOR_ONE_FILE = (
     "multiprocessing", "pickle", "kgen.check.parallel", "xml.etree.ElementTree", "kgen.report.junit",
     "kgen.report.sarif", "kgen.report.gitlab", "hashlib", "difflib", "jsonschema", "kgen.check.dockerfile_check",
+    "kgen.load.dockerfile", "kgen.model.dockerimage",
 )
 
 

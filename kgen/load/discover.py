@@ -5,13 +5,13 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from kgen.errors import InputError, LoadError, Location
-from kgen.load.dockerfile import is_dockerfile_name
 from kgen.load.files import NotRegular, TooBig, read_regular, read_stream
 from kgen.load.stdio import stdin_unreadable
 from kgen.load.yamlload import DEFAULT_LIMITS, Limits, decode
@@ -19,6 +19,8 @@ from kgen.load.yamlload import DEFAULT_LIMITS, Limits, decode
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+#: File names kgen reads as Dockerfiles (besides any path given with --dockerfile).
+DOCKERFILE_NAMES = re.compile(r"^(Dockerfile|Containerfile)(\..+)?$|^.+\.(Dockerfile|Containerfile)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ def _inside(target: str, root: str) -> bool:
 def _dockerfile_name(name: str) -> bool:
     """Named like a Dockerfile, and neither a manifest (``Dockerfile.yaml`` stays one) nor the
     ignore file BuildKit reads beside a Dockerfile (``Dockerfile.dockerignore``)."""
-    return is_dockerfile_name(name) and not name.lower().endswith((*MANIFEST_SUFFIXES, ".dockerignore"))
+    return bool(DOCKERFILE_NAMES.match(name)) and not name.lower().endswith((*MANIFEST_SUFFIXES, ".dockerignore"))
 
 
 def _kind(entry: os.DirEntry[str]) -> str | None:

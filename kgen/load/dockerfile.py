@@ -16,18 +16,12 @@ from typing import Mapping
 from kgen.errors import LoadError, Location
 from kgen.load.lines import editor_lines
 
-#: File names kgen reads as Dockerfiles (besides any path given with --dockerfile).
-DOCKERFILE_NAMES = re.compile(r"^(Dockerfile|Containerfile)(\..+)?$|^.+\.(Dockerfile|Containerfile)$", re.IGNORECASE)
 # Matched against a stripped line, so the value needs no lazy match before trailing blanks (which
 # made a line of inner blanks quadratic).
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*)$")
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 #: A Dockerfile larger than this is not a Dockerfile anyone writes (and the parser holds it whole).
 MAX_BYTES = 16 * 1024 * 1024
-
-
-def is_dockerfile_name(name: str) -> bool:
-    return bool(DOCKERFILE_NAMES.match(name))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import pytest
 from kgen.check.engine import CheckOptions, run_check
 from kgen.check.logic import _image_build
 from kgen.errors import ConfigError
+from kgen.load import dockerfile
 from kgen.check.config import load_config
 
 RULES = ("image-user-mismatch", "image-port-mismatch", "image-shell-missing")
@@ -160,8 +161,8 @@ def test_paths_are_relative_to_the_config(tmp_path: Path) -> None:
 def test_dockerfile_read_once_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _image_build._read.cache_clear()
     reads: list[str] = []
-    parse = _image_build.parse
-    monkeypatch.setattr(_image_build, "parse", lambda text, source: reads.append(source) or parse(text, source))
+    parse = dockerfile.parse
+    monkeypatch.setattr(dockerfile, "parse", lambda text, source: reads.append(source) or parse(text, source))
     containers = "".join(f"    - name: c{i}\n      image: ghcr.io/acme/shop-api:1\n" for i in range(5))
     (tmp_path / "Dockerfile").write_text("FROM debian:12.6\nUSER app\n")
     (tmp_path / ".kgen.yaml").write_text("images:\n  ghcr.io/acme/shop-api: Dockerfile\n")

@@ -7,14 +7,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kgen.check.api import Context, Target
 from kgen.check.logic._images import image_name
 from kgen.errors import LoadError
-from kgen.load.dockerfile import MAX_BYTES, parse
 from kgen.load.files import read_regular
-from kgen.model.dockerimage import ImageFacts, image_facts
+
+if TYPE_CHECKING:
+    from kgen.model.dockerimage import ImageFacts
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ def _mapping(images: tuple[tuple[str, str], ...]) -> dict[str, str]:
 
 @lru_cache(maxsize=256)
 def _read(path: str, mtime_ns: int, size: int) -> ImageFacts | None:
+    from kgen.load.dockerfile import MAX_BYTES, parse  # only a run that maps images to Dockerfiles parses one
+    from kgen.model.dockerimage import image_facts
+
     try:
         raw = read_regular(path, MAX_BYTES)  # a FIFO or device is refused (OSError), never read
         return image_facts(parse(raw.decode("utf-8", errors="replace"), path))
