@@ -30,6 +30,5 @@ def write() -> None:
     os.replace(partial, SHIPPED_POLICIES)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m kgen.check.shipped
     write()
-    print(f"wrote {SHIPPED_POLICIES}")
