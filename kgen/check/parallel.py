@@ -28,7 +28,7 @@ import tempfile
 from collections import deque
 from pathlib import Path
 from multiprocessing.connection import Connection, wait
-from typing import Any, Iterable, Iterator, cast
+from typing import Any, Callable, Iterable, Iterator, TypeVar, cast
 
 from kgen.check.engine import MIN_PARALLEL_FILES, FileChecker, FileResult, Setup
 from kgen.errors import InternalError, KgenError, Terminated
@@ -64,6 +64,7 @@ _STOP = b""
 REAP_SECONDS = 2.0
 
 _checker: FileChecker | None = None
+T = TypeVar("T")
 
 #: The workers of the runs in progress, stopped by ``stop_all`` when the process is interrupted
 #: (the generator that owns them may not be closed before the process exits).
@@ -147,6 +148,70 @@ def check_in_pool(
     finally:
         _checker = None
         shutil.rmtree(shared, ignore_errors=True)
+
+
+def in_forks(work: Callable[[int], T], parts: int) -> list[T] | None:
+    """``work(0)`` here and ``work(1)`` .. ``work(parts - 1)`` in processes forked now, at once: their
+    answers in that order. None where processes cannot be forked (the caller then works alone).
+    A forked process ignores SIGINT and dies of SIGTERM as a worker does; one that fails raises
+    here what failed it, and on any way out every forked process is stopped and reaped."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("fork")
+    forks: list[_Fork] = []
+    try:
+        with signals_held():
+            for part in range(1, parts):
+                forks.append(_Fork(context, work, part))
+        answers = [work(0)]
+        answers.extend(fork.answer() for fork in forks)
+        return answers
+    finally:
+        for fork in forks:
+            fork.stop()
+
+
+class _Fork:
+    def __init__(self, context: Any, work: Callable[[int], Any], part: int) -> None:
+        self.results, writer = context.Pipe(duplex=False)
+        self.process = context.Process(target=_work_alone, args=(writer, work, part), daemon=True)
+        self.process.start()
+        writer.close()
+
+    def answer(self) -> Any:
+        try:
+            kind, value = pickle.loads(self.results.recv_bytes())
+        except (EOFError, OSError):
+            raise _ended(self) from None
+        if kind == "error":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        if self.process.exitcode is None:
+            self.process.kill()
+        self.process.join(REAP_SECONDS)
+        self.results.close()
+
+
+def _work_alone(results: Connection, work: Callable[[int], Any], part: int) -> None:
+    """A forked process's life: its part of the work, its answer (or the exception that stopped it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        try:
+            reply: tuple[str, Any] = ("done", work(part))
+        except Exception as exc:  # noqa: BLE001 - sent to the main process, which raises it
+            reply = ("error", exc)
+        results.send_bytes(_dumps(reply))
+    except OSError:  # the main process closed the pipe, or is gone
+        pass
+    finally:
+        os._exit(0)
 
 
 def stop_all() -> None:
@@ -294,7 +359,7 @@ class _Workers:
         return cast("list[FileResult | Source]", value)
 
 
-def _ended(worker: _Worker) -> BaseException:
+def _ended(worker: "_Worker | _Fork") -> BaseException:
     """What a worker's unexpected end means: a signal from outside stops kgen as it would
     have stopped kgen itself; a killed worker is most likely the kernel's out-of-memory killer."""
     worker.process.join(REAP_SECONDS)
