@@ -170,6 +170,7 @@ class ObjectIndex:
     #: (namespace, label key) of its pods: what a Service, PDB or NetworkPolicy of that namespace selects.
     _pods_in: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     _pods_by_label: dict[tuple[str, str, str], list[ObjectEntry]] = field(default_factory=dict)
+    _pod_order: dict[int, int] = field(default_factory=dict)  # id(pod object) -> when it was added
     _pods_by_label_key: dict[tuple[str, str], list[ObjectEntry]] = field(default_factory=dict)
     _network_policies_in: dict[str, list[ObjectEntry]] = field(default_factory=dict)
     _reference_grants_in: dict[str, list[ObjectEntry]] = field(default_factory=dict)
@@ -239,6 +240,7 @@ class ObjectIndex:
     def _add_pods(self, entry: ObjectEntry) -> None:
         namespace = entry.namespace
         self._pods_in.setdefault(namespace, []).append(entry)
+        self._pod_order.setdefault(id(entry), len(self._pod_order))
         for key, value in labels_of_pods(entry).items():
             self._pods_by_label.setdefault((namespace, str(key), str(value)), []).append(entry)
             self._pods_by_label_key.setdefault((namespace, str(key)), []).append(entry)
@@ -364,8 +366,10 @@ class ObjectIndex:
             if key in CONTROLLER_LABELS:
                 continue
             if operator == "In" and isinstance(values, list):
-                found = (self._pods_by_label.get((namespace, key, value), []) for value in dict.fromkeys(map(str, values)))
-                terms.append(list({id(entry): entry for group in found for entry in group}.values()))
+                found = [self._pods_by_label.get((namespace, key, value), []) for value in dict.fromkeys(map(str, values))]
+                # in the order the objects were added, as every other term lists them (one value's after another's is not)
+                merged = heapq.merge(*found, key=lambda entry: self._pod_order[id(entry)])
+                terms.append(list({id(entry): entry for entry in merged}.values()))
             elif operator == "Exists":
                 terms.append(self._pods_by_label_key.get((namespace, key), []))
         return min(terms, key=len) if terms else self._pods_in.get(namespace, [])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kgen.check.index import ObjectEntry, ObjectIndex, pod_labels, selector_matches
@@ -36,6 +36,11 @@ def deployment(number: int, labels: dict[str, Any]) -> ObjectEntry:
 
 
 @settings(max_examples=300, deadline=None)
+@example(  # an In expression's values taken one after another listed d1 before d0
+    workload_labels=[{"app": "a"}, {"app": 1}],
+    budgets=[({"matchExpressions": [{"key": "app", "operator": "In", "values": [1, "a"]}]}, False)],
+    services=[],
+)
 @given(
     st.lists(LABELS, min_size=1, max_size=6),
     st.lists(st.tuples(SELECTOR, st.booleans()), max_size=5),
