@@ -71,7 +71,7 @@ T = TypeVar("T")
 _running: set["_Workers"] = set()
 
 
-def _start(setup: Setup, shared: Path) -> None:
+def _start(setup: Setup, shared: Path | None) -> None:
     global _checker
     gc.disable()  # as in the main process: no cycles to collect, only rescans to avoid
     if _checker is None:  # spawned, not forked: build our own
@@ -89,7 +89,7 @@ def _check(source: Source) -> FileResult | Source:
     return _checker.check(source)
 
 
-def _serve(tasks: Connection, results: Connection, setup: Setup, shared: Path) -> None:
+def _serve(tasks: Connection, results: Connection, setup: Setup, shared: Path | None) -> None:
     """A worker's life: check each chunk it is sent, send back its results (or the exception
     that stopped it), until its task pipe closes. It never writes to stdout or stderr."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -138,7 +138,7 @@ def check_in_pool(
     """
     global _checker
     _checker = checker if context.get_start_method() == "fork" else None
-    shared = Path(tempfile.mkdtemp(prefix="kgen-documents-"))  # private (0700), removed when the run ends
+    shared = _shared_folder()
     try:
         main = checker if checker is not None else FileChecker(setup)
         with _Workers(context, jobs, setup, shared) as workers:
@@ -147,7 +147,17 @@ def check_in_pool(
                 yield main.check(done) if isinstance(done, Source) else done
     finally:
         _checker = None
-        shutil.rmtree(shared, ignore_errors=True)
+        if shared is not None:
+            shutil.rmtree(shared, ignore_errors=True)
+
+
+def _shared_folder() -> Path | None:
+    """A private folder (0700) for the workers to share documents through, removed when the run
+    ends; None where none can be made (a read-only TMPDIR): each worker then reads every document."""
+    try:
+        return Path(tempfile.mkdtemp(prefix="kgen-documents-"))
+    except OSError:
+        return None
 
 
 def in_forks(work: Callable[[int], T], parts: int) -> list[T] | None:
@@ -247,7 +257,7 @@ def _size(source: Source) -> int:
 
 
 class _Worker:
-    def __init__(self, context: Any, setup: Setup, shared: Path) -> None:
+    def __init__(self, context: Any, setup: Setup, shared: Path | None) -> None:
         task_reader, self.tasks = context.Pipe(duplex=False)
         self.results, result_writer = context.Pipe(duplex=False)
         self.process = context.Process(target=_serve, args=(task_reader, result_writer, setup, shared), daemon=True)
@@ -284,7 +294,7 @@ class _Worker:
 class _Workers:
     """``jobs`` worker processes and the chunks they hold, stopped on leaving the ``with``."""
 
-    def __init__(self, context: Any, jobs: int, setup: Setup, shared: Path) -> None:
+    def __init__(self, context: Any, jobs: int, setup: Setup, shared: Path | None) -> None:
         self.context, self.jobs, self.setup, self.shared = context, jobs, setup, shared
         self.workers: list[_Worker] = []
         self.stopped = False

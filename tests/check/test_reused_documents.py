@@ -75,3 +75,15 @@ def test_with_workers_as_without(tree: Path, tmp_path_factory: pytest.TempPathFa
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the workers' shared folder goes
     assert schema_findings(tree, 2) == schema_findings(tree, 1)
     assert list(scratch.iterdir()) == []  # the folder the workers shared documents through is gone
+
+
+def test_without_a_folder_to_share_through_each_worker_reads_for_itself(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for index in range(parallel.MIN_FILES):
+        (tree / f"m-{index:02d}.yaml").write_text(CONFIG_MAP.replace("settings", f"c{index}"), encoding="utf-8")
+    alone = schema_findings(tree, 1)
+
+    def read_only(*args: object, **kwargs: object) -> str:
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    assert schema_findings(tree, 2) == alone
