@@ -888,6 +888,8 @@ def _compose(text: str) -> Node | None:
             if node is not None and not (isinstance(node, ScalarNode) and node.tag == _NULL and node.value == ""):
                 return node
         return None
+    except (yaml.YAMLError, RecursionError):  # never seen (the text composed before): positions fall back to (1, 1)
+        return None
     finally:
         loader.dispose()
 
