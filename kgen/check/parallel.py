@@ -89,13 +89,20 @@ def _check(source: Source) -> FileResult | Source:
     return _checker.check(source)
 
 
-def _serve(tasks: Connection, results: Connection, setup: Setup, shared: Path | None) -> None:
-    """A worker's life: check each chunk it is sent, send back its results (or the exception
-    that stopped it), until its task pipe closes. It never writes to stdout or stderr."""
+def _child_signals() -> None:
+    """A worker's or forked part's dispositions: Ctrl-C reaches the whole process group and is the main
+    process's to handle; SIGTERM ends it as it ends any process (the main process held both back while
+    it started it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _serve(tasks: Connection, results: Connection, setup: Setup, shared: Path | None) -> None:
+    """A worker's life: check each chunk it is sent, send back its results (or the exception
+    that stopped it), until its task pipe closes. It never writes to stdout or stderr."""
+    _child_signals()
     failed: Exception | None = None
     try:
         try:
@@ -191,13 +198,7 @@ class _Fork:
         writer.close()
 
     def answer(self) -> Any:
-        try:
-            kind, value = pickle.loads(self.results.recv_bytes())
-        except (EOFError, OSError):
-            raise _ended(self) from None
-        if kind == "error":
-            raise value
-        return value
+        return _received(self)
 
     def stop(self) -> None:
         if self.process.exitcode is None:
@@ -208,10 +209,7 @@ class _Fork:
 
 def _work_alone(results: Connection, work: Callable[[int], Any], part: int) -> None:
     """A forked process's life: its part of the work, its answer (or the exception that stopped it)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    _child_signals()
     try:
         try:
             reply: tuple[str, Any] = ("done", work(part))
@@ -360,13 +358,18 @@ class _Workers:
                 worker.send(*waiting.popleft())
 
     def _answer(self, worker: _Worker) -> list[FileResult | Source]:
-        try:
-            kind, value = pickle.loads(worker.results.recv_bytes())
-        except (EOFError, OSError):
-            raise _ended(worker) from None
-        if kind == "error":
-            raise value
-        return cast("list[FileResult | Source]", value)
+        return cast("list[FileResult | Source]", _received(worker))
+
+
+def _received(child: "_Worker | _Fork") -> Any:
+    """What a worker or forked part sent back; the exception that stopped it is raised here."""
+    try:
+        kind, value = pickle.loads(child.results.recv_bytes())
+    except (EOFError, OSError):
+        raise _ended(child) from None
+    if kind == "error":
+        raise value
+    return value
 
 
 def _ended(worker: "_Worker | _Fork") -> BaseException:

@@ -642,7 +642,7 @@ def _stream(
                     f"nesting deeper than {limits.max_depth} levels", Location(source, 1, 1)
                 )
                 return
-            if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL and node.value == ""):
+            if node is None or _is_empty(node):
                 continue  # `---` with no content, or a document of comments only
             try:
                 builder = _Builder(source, limits, keep_nulls)
@@ -879,13 +879,18 @@ class _Reread(Document):
         return self.at(self._kept.start) if not path else super().position(path)
 
 
+def _is_empty(node: Node) -> bool:
+    """The node of a document with no content: a bare ``---``, or comments only."""
+    return isinstance(node, ScalarNode) and node.tag == _NULL and node.value == ""
+
+
 def _compose(text: str) -> Node | None:
     """The node of the one document ``text`` holds (it was read before without an error)."""
     loader = _Loader(text)
     try:
         while loader.check_node():
             node = loader.get_node()
-            if node is not None and not (isinstance(node, ScalarNode) and node.tag == _NULL and node.value == ""):
+            if node is not None and not _is_empty(node):
                 return node
         return None
     except (yaml.YAMLError, RecursionError):  # never seen (the text composed before): positions fall back to (1, 1)

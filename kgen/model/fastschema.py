@@ -23,17 +23,13 @@ from kgen.model.patterns import Search, compile_search
 Check = Callable[[Any], bool]
 
 #: Keywords that assert nothing (annotations, Kubernetes extensions).
-_ANNOTATIONS = frozenset(
+ANNOTATIONS = frozenset(
     {
         "description", "format", "default", "$schema", "$id", "title", "example", "examples",
         "discriminator", "deprecated", "readOnly", "writeOnly", "$comment", "definitions",
         "errorMessage", "patternErrorMessage",  # kgen's (and editors') wording of errors
     }
 )
-
-
-#: The same, for a caller that walks schemas itself (kgen.check.explain).
-ANNOTATIONS = _ANNOTATIONS
 
 
 class Unsupported(Exception):
@@ -113,7 +109,7 @@ class Compiler:
             return fused
         checks: list[Check] = []
         for keyword, argument in schema.items():
-            if keyword in _ANNOTATIONS or keyword.startswith("x-"):
+            if keyword in ANNOTATIONS or keyword.startswith("x-"):
                 continue
             build = self.keywords.get(keyword)
             if build is None:
@@ -157,7 +153,7 @@ def _closed_object(compiler: Compiler, schema: Mapping[str, Any]) -> Check | Non
     properties = schema.get("properties")
     if not isinstance(properties, Mapping):
         return None
-    if any(key not in _CLOSED_OBJECT and key not in _ANNOTATIONS and not key.startswith("x-") for key in schema):
+    if any(key not in _CLOSED_OBJECT and key not in ANNOTATIONS and not key.startswith("x-") for key in schema):
         return None
     compiled = {name: compiler.compile(sub) for name, sub in properties.items()}
     names = frozenset(schema.get("required", ()))
